@@ -1,0 +1,67 @@
+"""nhiemvu: tasks, units, deadlines and citations from Vietnamese administrative documents.
+
+The public API::
+
+    from pipeline import extract
+    doc = extract("notice.txt")          # a path, or the text itself
+    doc.tasks[0].lead_units
+
+Stages, one module each: read -> normalise -> structure -> extract
+(header, units, actions, deadlines, references) -> tasks -> dataset.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.header import document_info
+from pipeline.models import Document, DocumentInfo, ExtractionError, Reference, Task
+from pipeline.normalise import normalise
+from pipeline.read import ReadError, read_file
+from pipeline.structure import parse
+from pipeline.tasks import assemble
+
+__all__ = [
+    "Document",
+    "DocumentInfo",
+    "ExtractionError",
+    "NotADocument",
+    "ReadError",
+    "Reference",
+    "Task",
+    "extract",
+    "extract_text",
+]
+__version__ = "0.1.0"
+
+
+class NotADocument(ReadError):
+    """Text that has none of the marks of an administrative document."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("not_a_document", message)
+
+
+def extract_text(text: str, doc_id: str = "document", source: str | None = None) -> Document:
+    """Extract one document from its text."""
+    clean = normalise(text)
+    structure = parse(clean)
+    info = document_info(structure)
+    if not _looks_administrative(info, structure):
+        raise NotADocument("no document header (type, number, date or issuer) was found")
+    return Document(doc_id=doc_id, source=source, document=info, tasks=assemble(structure, info))
+
+
+def extract(path_or_text: str | Path, doc_id: str | None = None) -> Document:
+    """Extract one document from a file path or from the text itself."""
+    if isinstance(path_or_text, Path) or (
+        isinstance(path_or_text, str) and "\n" not in path_or_text and len(path_or_text) < 4096
+        and Path(path_or_text).is_file()
+    ):
+        path = Path(path_or_text)
+        return extract_text(read_file(path), doc_id=doc_id or path.stem, source=str(path))
+    return extract_text(str(path_or_text), doc_id=doc_id or "document")
+
+
+def _looks_administrative(info: DocumentInfo, structure) -> bool:
+    return any(x is not None for x in (info.doc_type, info.symbol, info.issued_date, info.issuer))

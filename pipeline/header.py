@@ -1,0 +1,151 @@
+"""Stage 4e, extract document fields: the parsed header -> :class:`DocumentInfo` (ANNOTATION §2).
+
+Reads the :class:`~pipeline.structure.Structure` of one document; writes its
+header fields with ISO dates, the issuer resolved (parent and issuer lines,
+or, when the header prints none, the unit whose initials spell the issuer
+code of the symbol) and the "Căn cứ" references.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+from pipeline.lexicon import doc_type_by_abbreviation, doc_type_names
+from pipeline.models import DocumentInfo
+from pipeline.references import find_references
+from pipeline.structure import Structure
+from pipeline.units import unit_heads
+
+TERRITORY = re.compile(r"^(TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN)\b")
+MEETING = re.compile(r"\b(cuộc\s+họp|họp|hội\s+nghị|buổi\s+làm\s+việc|kết\s+luận|làm\s+việc)\b", re.I)
+DAY = re.compile(
+    r"(?:Ngày|ngày)\s+(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*((?:19|20)\d{2})"
+)
+
+
+def document_info(structure: Structure) -> DocumentInfo:
+    header = structure.header
+    issuer, parent = _issuer(header.issuer_lines, structure)
+    info = DocumentInfo(
+        doc_type=_doc_type(header.doc_type_line, header.subject, header.symbol),
+        number=header.number,
+        symbol=header.symbol,
+        issuer=issuer,
+        parent_issuer=parent,
+        place=header.place,
+        issued_date=_iso(header.date),
+        subject=header.subject,
+        signer=header.signer,
+        signer_title=_title_case(header.signer_title) if header.signer_title else None,
+        recipients=header.recipients,
+    )
+    if info.issuer is None and info.symbol:
+        info.issuer = _issuer_from_symbol(info.symbol, structure.text)
+    if _is_meeting(info.subject):
+        info.meeting_date = _meeting_date(structure)
+    for line, (start, _) in header.basis:
+        for ref in find_references(line):
+            if ref.span:
+                ref.span = (ref.span[0] + start, ref.span[1] + start)
+            info.references.append(ref)
+    return info
+
+
+def _iso(parts: tuple[str | None, str | None, str | None] | None) -> str | None:
+    if not parts or not parts[2]:
+        return None
+    day, month, year = parts
+    if not month or not 1 <= int(month) <= 12:
+        return year
+    if not day or not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+        return f"{year}-{int(month):02d}"
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def _doc_type(title: str | None, subject: str | None, symbol: str | None) -> str | None:
+    if title:
+        upper = title.upper()
+        for name in doc_type_names():
+            if upper.startswith(name.upper()):
+                return name
+    if symbol:
+        first = re.split(r"[-/]", symbol)[0].upper()
+        if first in doc_type_by_abbreviation():
+            return doc_type_by_abbreviation()[first]
+        return "Công văn"
+    return "Công văn" if subject else None
+
+
+def _issuer(lines: list[str], structure: Structure) -> tuple[str | None, str | None]:
+    lines = _join_continuations([line for line in lines if not re.match(r"^(Số|V/v)\b", line)])
+    if not lines:
+        return None, None
+    if len(lines) == 1:
+        return _display(lines[0], structure.text), None
+    last = lines[-1]
+    if TERRITORY.match(last):
+        return _display(" ".join(lines[-2:]), structure.text), (" ".join(lines[:-2]) or None)
+    return _display(last, structure.text), " ".join(lines[:-1])
+
+
+def _join_continuations(lines: list[str]) -> list[str]:
+    """"ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT" is one name on three lines."""
+    out: list[str] = []
+    for line in lines:
+        if out and re.match(r"^(THEO|SỐ|VỀ|CỦA|TẠI|THUỘC|KHU\s+VỰC)\b", line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _display(name: str, text: str) -> str:
+    """An upper-case header name written as the body writes it, else in sentence case."""
+    name = re.sub(r"\s+", " ", name).strip()
+    pattern = re.compile(re.escape(name).replace(r"\ ", r"\s+"), re.I)
+    for match in pattern.finditer(text):
+        if not match.group().isupper():
+            return match.group()
+    return _title_case(name)
+
+
+def _title_case(name: str) -> str:
+    """Sentence case, place names after "tỉnh", "thành phố" ... capitalised."""
+    lower = name.lower()
+    lower = re.sub(r"\b(ủy ban nhân dân|uỷ ban nhân dân)\b", "Ủy ban nhân dân", lower)
+    lower = re.sub(
+        r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$",
+        lambda m: f"{m[1]} " + " ".join(w[:1].upper() + w[1:] for w in m[2].split()),
+        lower,
+    )
+    return lower[:1].upper() + lower[1:]
+
+
+def _issuer_from_symbol(symbol: str, text: str) -> str | None:
+    """"TB-SKHCN" -> the unit named in the text whose initials spell SKHCN."""
+    codes = [p for p in re.split(r"[-/]", symbol) if p and not p.isdigit()
+             and p.upper() not in doc_type_by_abbreviation()]
+    for code in (c.upper().replace("Đ", "D") for c in codes):
+        for head in unit_heads().finditer(text):
+            initials, words = "", re.finditer(r"\w+", text[head.start() : head.start() + 120])
+            for word in words:
+                if word.group().lower() == "và":
+                    continue
+                initials += word.group()[0].upper().replace("Đ", "D")
+                if initials == code:
+                    return text[head.start() : head.start() + word.end()]
+                if not code.startswith(initials):
+                    break
+    return None
+
+
+def _is_meeting(subject: str | None) -> bool:
+    return bool(subject and MEETING.search(subject))
+
+
+def _meeting_date(structure: Structure) -> str | None:
+    for block in structure.preamble[:3] or structure.blocks[:2]:
+        if m := DAY.search(block.text):
+            return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+    return None

@@ -1,0 +1,49 @@
+"""Language data tables in ``pipeline/data``, each read once on first use."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+
+@cache
+def _text(name: str) -> str:
+    return resources.files("pipeline.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def data_rows(name: str) -> tuple[tuple[str, ...], ...]:
+    """Rows of a tab-separated table, comments and blank lines skipped."""
+    rows = []
+    for line in _text(name).splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(tuple(cell.strip() for cell in line.split("\t")))
+    return tuple(rows)
+
+
+@cache
+def data_words(name: str) -> tuple[str, ...]:
+    """One entry a line, longest first (so that alternations match greedily)."""
+    return tuple(sorted((row[0] for row in data_rows(name)), key=len, reverse=True))
+
+
+@cache
+def doc_type_names() -> tuple[str, ...]:
+    return tuple(sorted((row[0] for row in data_rows("doc_types.tsv")), key=len, reverse=True))
+
+
+@cache
+def doc_type_by_abbreviation() -> dict[str, str]:
+    """"QĐ" -> "Quyết định", upper-cased keys, Đ/D folded."""
+    table: dict[str, str] = {}
+    for name, abbreviations in data_rows("doc_types.tsv"):
+        for abbreviation in abbreviations.split(","):
+            table.setdefault(abbreviation.upper(), name)
+            table.setdefault(abbreviation.upper().replace("Đ", "D"), name)
+    return table
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)

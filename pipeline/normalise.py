@@ -1,0 +1,177 @@
+"""Stage 2, normalise: raw text -> clean text with one logical line per paragraph.
+
+Reads the decoded text of one document; writes text in which
+
+* Unicode is NFC, line ends are ``\\n``, form feeds and page-number lines are gone;
+* markdown emphasis (``*...*``, ``**...**``) is dropped;
+* a header or signature laid out in two columns with runs of spaces
+  (PDF text layers) is read column by column;
+* lines wrapped by the page width or broken by a page break are joined,
+  so that every paragraph, heading and bullet is one line.
+
+Blank lines are kept (collapsed to one) because the header uses them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pipeline.lexicon import doc_type_names
+
+LIST_MARKER = re.compile(
+    r"""^\s*(?:
+        [-–—+•*○●▪■►✓]\s*\S            # bullets
+      | [a-zđ]\s?[).]\s                 # a) b. đ)
+      | \(?\d{1,2}\)\s                  # 1) (2)
+      | \d{1,2}(?:\.\d{1,2}){0,3}\.\s   # 1. 1.2. 1.2.3.
+      | \d{1,2}(?:\.\d{1,2}){1,3}\s     # 1.2 1.2.3
+      | [IVXLC]{1,6}\s?[.)]\s           # I. II)
+      | (?:Điều|Phần|Mục|Chương)\s+[\dIVXLC]+\b
+      | (?:Nơi\s+nhận|Kính\s+gửi|Căn\s+cứ)\b
+    )""",
+    re.VERBOSE,
+)
+PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*[-–])?\s*$")
+COLUMN_GAP = re.compile(r"\S(\s{4,})\S")
+BLANK_FILL = re.compile(r"(Số\s*:?|ngày|tháng)\s*$|^\s*(/|tháng|năm)", re.I)
+TERMINAL = (".", ";", ":", "!", "?", "./.")
+HEADER_LINES = 16
+
+
+def normalise(text: str) -> str:
+    """Return the normalised form of one document's text."""
+    text = unicodedata.normalize("NFC", text).replace("\ufeff", "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = re.sub(r"[\t\v]", "    ", text)
+    lines = _drop_page_numbers(text.split("\n"))
+    lines = [_drop_emphasis(line).rstrip() for line in lines]
+    lines = _read_columns(lines)
+    return "\n".join(_unwrap(lines)).strip("\n") + "\n"
+
+
+def _drop_page_numbers(lines: list[str]) -> list[str]:
+    """Drop form feeds and the page-number lines next to them or between blank lines."""
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if PAGE_NUMBER.match(line):
+            near_ff = "\f" in "".join(lines[max(0, i - 1) : i + 2])
+            prev_blank = i == 0 or not lines[i - 1].strip()
+            next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
+            if near_ff or (prev_blank and next_blank):
+                continue
+        out.extend(line.split("\f"))
+    return out
+
+
+def _drop_emphasis(line: str) -> str:
+    line = line.replace("**", "")
+    # a single '*' glued to a word on either side is emphasis; '* ' at the start is a bullet
+    return re.sub(r"(?<=\S)\*|\*(?=\S)", "", line)
+
+
+def _read_columns(lines: list[str]) -> list[str]:
+    """Read two-column zones (header, signature) left column first."""
+    zones = [(0, min(len(lines), _header_end(lines)))]
+    closing = next(
+        (i for i, line in enumerate(lines) if re.match(r"\s*Nơi\s+nhận", line)), None
+    )
+    if closing is not None:
+        zones.append((closing, len(lines)))
+    out = list(lines)
+    for start, end in reversed(zones):
+        out[start:end] = _split_zone(lines[start:end])
+    return out
+
+
+def _header_end(lines: list[str]) -> int:
+    """Index of the line after which the header's two-column layout stops."""
+    seen = 0
+    for i, line in enumerate(lines):
+        if line.strip():
+            seen += 1
+        if seen > HEADER_LINES or re.match(r"\s*(Kính\s+gửi|Căn\s+cứ|Thực\s+hiện)", line) \
+                or _is_title(line):
+            return i
+    return len(lines)
+
+
+def _is_title(line: str) -> bool:
+    """The document type alone on its line ("KẾ HOẠCH", "THÔNG BÁO"), which ends the two-column header."""
+    stripped = line.strip()
+    return stripped.isupper() and stripped.title() in {n.title() for n in doc_type_names()}
+
+
+def _split_zone(lines: list[str]) -> list[str]:
+    if not any(_column_gap(line) for line in lines):
+        return lines
+    left: list[str] = []
+    right: list[str] = []
+    for line in lines:
+        match = _column_gap(line)
+        if match:
+            left.append(line[: match.start(1)].strip())
+            right.append(line[match.end(1) :].strip())
+        elif len(line) - len(line.lstrip()) >= 20:
+            right.append(line.strip())
+        else:
+            left.append(line.strip())
+    return [*left, "", *right]
+
+
+def _column_gap(line: str) -> re.Match[str] | None:
+    """The run of spaces between two columns, not a blank left for a number or a day."""
+    for match in COLUMN_GAP.finditer(line):
+        before, after = line[: match.start(1)], line[match.end(1) :]
+        if not BLANK_FILL.search(before) and not BLANK_FILL.match(after):
+            return match
+    return None
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join lines that continue the previous one; collapse blank runs."""
+    width = _wrap_width(lines)
+    out: list[str] = []
+    blanks = 0
+    last = ""  # the last physical line, whose length tells whether it was wrapped
+    for line in lines:
+        if not line.strip():
+            blanks += 1
+            continue
+        if out and _continues(last, line, blanks, width):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            if blanks and out:
+                out.append("")
+            out.append(line.rstrip() if _indent(line) < 2 else line.strip())
+        blanks = 0
+        last = line
+    return out
+
+
+def _wrap_width(lines: list[str]) -> float:
+    lengths = sorted(len(line.rstrip()) for line in lines if len(line.strip()) > 20)
+    if len(lengths) < 5:
+        return float("inf")
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    # text with one paragraph per line (docx) has no wrap width
+    return float("inf") if width > 160 else width * 0.75
+
+
+def _continues(prev: str, line: str, blanks: int, width: float) -> bool:
+    """Is ``line`` the continuation of ``prev`` (a wrapped line or a page break)?"""
+    if LIST_MARKER.match(line) or blanks > 3:
+        return False
+    prev, first = prev.rstrip(), line.lstrip()[:1]
+    ends_sentence = prev.endswith(TERMINAL)
+    if first.islower() or first in "(“\"":
+        return not ends_sentence or not prev.endswith((".", ":", "!", "?"))
+    if first.isdigit():
+        return not ends_sentence
+    if blanks or ends_sentence or _indent(line) >= 3:
+        return False
+    return len(prev.rstrip()) >= width
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))

@@ -1,0 +1,368 @@
+"""Stage 3, structure: normalised text -> header fields and a tree of body blocks.
+
+Reads the output of :mod:`pipeline.normalise` (one logical line per
+paragraph); writes a :class:`Structure`: the raw header and closing fields,
+the addressees ("Kính gửi"), the "Căn cứ" lines, and the body as
+:class:`Block` s (headings, items, paragraphs) with their spans, nesting and
+the role of the part they stand in (assign, purpose, assessment, preamble,
+closing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.lexicon import data_rows, doc_type_names
+
+MOTTO = re.compile(
+    r"^(CỘNG\s+H(?:OÀ|ÒA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)", re.I
+)
+RULE = re.compile(r"^[\s_\-=*.–—]{3,}$")
+NUMBER_LINE = re.compile(
+    r"^(?:(?:Bộ\s+)?[Ll]uật\s+)?[Ss]ố\s*[:.]?\s*(?P<number>[\d.]*)\s*(?P<symbol>[/\-]?\s*[^\s,;]*)"
+)
+SYMBOL_ONLY = re.compile(r"^/\s*(?P<symbol>[A-ZĐ][\wĐđ/.-]*)$")
+PLACE_DATE = re.compile(
+    r"^(?P<place>[^\d,;:()]{2,40}?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?"
+    r"\s*(?:năm|/)\s*(?P<year>\d{4})",
+    re.I,
+)
+SUBJECT_START = re.compile(r"^(V/v|V/V|Về\s+việc)\s*[:.]?\s*", re.I)
+SIGN_PREFIX = re.compile(r"^(KT|TL|TM|TUQ|Q|PT|UQ)\s*\.\s*", re.I)
+NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
+PERSON_TITLE = re.compile(r"^(Ông|Bà|Đ/c|Đồng chí)\.?\s+", re.I)
+INTRO_END = re.compile(r"(như\s+sau|sau\s+đây|dưới\s+đây|cụ\s+thể|kết\s+luận|yêu\s+cầu|chỉ\s+đạo)\s*:\s*$", re.I)
+CLOSING = re.compile(r"^(Trên\s+đây\s+là|Nơi\s+nhận)", re.I)
+
+MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(r"^(?P<m>(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+[\dIVXLC]+\.?)\s*[:.]?\s*")),
+    ("article", re.compile(r"^(?P<m>Điều\s+\d+\s*\.)\s*")),
+    ("roman", re.compile(r"^(?P<m>[IVXLC]{1,6}\s?[.)])\s*")),
+    ("arabic3", re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.\d{1,2}\.?)\s+")),
+    ("arabic2", re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.?)\s+")),
+    ("arabic", re.compile(r"^(?P<m>\d{1,2}\s?[.)])\s*(?=\S)")),
+    ("letter", re.compile(r"^(?P<m>[a-zđ]\s?[).])\s+")),
+    ("dash", re.compile(r"^(?P<m>[-–—])\s*")),
+    ("plus", re.compile(r"^(?P<m>\+)\s*")),
+    ("bullet", re.compile(r"^(?P<m>[•●▪■►✓○*])\s*")),
+]
+NUMBERED = ("part", "article", "roman", "arabic3", "arabic2", "arabic", "letter")
+RANK = {kind: rank for rank, kind in enumerate(NUMBERED)}
+
+
+@dataclass
+class Block:
+    """One logical line of the body: a heading, a list item or a paragraph."""
+
+    index: int
+    kind: str  # marker kind from MARKERS, or "para"
+    marker: str | None
+    text: str
+    span: tuple[int, int]
+    parent: int | None = None
+    children: list[int] = field(default_factory=list)
+    role: str = "assign"
+
+    @property
+    def numbered(self) -> bool:
+        return self.kind in NUMBERED
+
+    @property
+    def heading(self) -> str:
+        """The block as printed, marker included ("1. Sở Tài chính")."""
+        return f"{self.marker} {self.text}" if self.marker else self.text
+
+
+@dataclass
+class Header:
+    """Header and closing fields as printed; dates still as strings."""
+
+    issuer_lines: list[str] = field(default_factory=list)
+    number: str | None = None
+    symbol: str | None = None
+    place: str | None = None
+    date: tuple[str | None, str | None, str | None] | None = None  # day, month, year
+    doc_type_line: str | None = None
+    subject: str | None = None
+    addressees: list[str] = field(default_factory=list)
+    basis: list[tuple[str, tuple[int, int]]] = field(default_factory=list)  # "Căn cứ" lines
+    recipients: list[str] = field(default_factory=list)
+    signer: str | None = None
+    signer_title: str | None = None
+
+
+@dataclass
+class Structure:
+    text: str
+    header: Header
+    blocks: list[Block]
+    preamble: list[Block]
+
+
+def parse(text: str) -> Structure:
+    """Split normalised text into header, body blocks and closing."""
+    lines = _lines_with_offsets(text)
+    header = Header()
+    body_start = _parse_header(lines, header)
+    body_end = _parse_closing(lines, body_start, header)
+    blocks = _blocks(lines[body_start:body_end], header)
+    _nest(blocks)
+    preamble = _assign_roles(blocks)
+    return Structure(text=text, header=header, blocks=blocks, preamble=preamble)
+
+
+def _lines_with_offsets(text: str) -> list[tuple[str, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        start = pos + (len(line) - len(line.lstrip()))
+        out.append((stripped, start))
+        pos += len(line) + 1
+    return out
+
+
+# -- header -----------------------------------------------------------------
+
+
+def _is_upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _doc_type_title(line: str) -> bool:
+    if not _is_upper(line) or len(line) > 60:
+        return False
+    upper = line.upper()
+    return any(upper.startswith(name.upper()) for name in doc_type_names())
+
+
+def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
+    """Fill ``header`` from the top lines; return the index of the first body line."""
+    i, n = 0, len(lines)
+    seen_title = in_subject = False
+    subject: list[str] = []
+    limit = min(n, 60)
+    while i < limit:
+        line = lines[i][0]
+        if not line:
+            if in_subject and subject:
+                in_subject = False
+            i += 1
+            continue
+        if MOTTO.match(line) or RULE.match(line):
+            in_subject = False
+        elif (m := NUMBER_LINE.match(line)) and header.symbol is None and header.number is None:
+            header.number = m["number"].strip(".") or None
+            symbol = re.sub(r"\s+", "", m["symbol"]).lstrip("/") or None
+            header.symbol = symbol
+        elif (m := SYMBOL_ONLY.match(line)) and header.symbol is None:
+            header.symbol = m["symbol"]
+        elif (m := PLACE_DATE.match(line)) and header.date is None:
+            header.place = m["place"].strip()
+            header.date = (m["day"], m["month"], m["year"])
+            in_subject = False
+        elif not seen_title and _doc_type_title(line) and (header.issuer_lines or header.date):
+            header.doc_type_line = line
+            seen_title = in_subject = True
+        elif m := SUBJECT_START.match(line):
+            subject = [line[m.end() :]]
+            in_subject = True
+        elif re.match(r"^Kính\s+gửi", line, re.I):
+            return _parse_addressees(lines, i, header, subject)
+        elif in_subject and len(line) < 200 and not _starts_body(line):
+            subject.append(line)
+        elif not seen_title and not subject and _is_upper(line) and header.date is None:
+            header.issuer_lines.append(line)
+        elif seen_title or subject or _starts_body(line) or len(line) > 120:
+            break
+        i += 1
+    header.subject = " ".join(subject).strip() or None
+    return i
+
+
+def _starts_body(line: str) -> bool:
+    return bool(
+        re.match(r"^(Căn\s+cứ|Thực\s+hiện|Ngày\s+\d|Sau\s+khi|Để\s|Theo\s|Xét\s|Trong\s|Qua\s)", line)
+        or any(p.match(line) for _, p in MARKERS[:7])
+    )
+
+
+def _parse_addressees(lines: list[tuple[str, int]], i: int, header: Header, subject: list[str]) -> int:
+    header.subject = " ".join(subject).strip() or None
+    first = re.sub(r"^Kính\s+gửi\s*:?\s*", "", lines[i][0], flags=re.I)
+    items = [first] if first else []
+    i += 1
+    while i < len(lines):
+        line = lines[i][0]
+        if not line:
+            i += 1
+            if items:
+                break
+            continue
+        if not re.match(r"^[-–+•]", line) and items and items[-1].endswith((".", ":")):
+            break
+        if not re.match(r"^[-–+•]", line) and len(items) >= 1 and len(line) > 80:
+            break
+        items.append(line)
+        i += 1
+        if line.endswith("."):
+            break
+    header.addressees = [_clean_item(x) for x in items if _clean_item(x)]
+    return i
+
+
+def _clean_item(item: str) -> str:
+    return re.sub(r"^[-–+•*]\s*|[;,.]\s*$", "", item.strip()).strip()
+
+
+# -- closing ----------------------------------------------------------------
+
+
+def _parse_closing(lines: list[tuple[str, int]], start: int, header: Header) -> int:
+    """Read "Nơi nhận" and the signature block; return the index where the body ends."""
+    end = len(lines)
+    recipients_at = next(
+        (i for i in range(start, len(lines)) if re.match(r"^Nơi\s+nhận", lines[i][0], re.I)), None
+    )
+    sign_at = _signature_start(lines, start)
+    if recipients_at is not None:
+        end = recipients_at
+        header.recipients = _recipients(lines, recipients_at)
+    if sign_at is not None:
+        end = min(end, sign_at)
+        _signature(lines, sign_at, header)
+    return end
+
+
+def _signature_start(lines: list[tuple[str, int]], start: int) -> int | None:
+    """The first line of the signature block: "KT. CHỦ TỊCH" or an upper-case title."""
+    for i in range(start, len(lines)):
+        line = lines[i][0]
+        if SIGN_PREFIX.match(line) and _is_upper(line) and len(line) < 60:
+            return i
+    tail = range(max(start, len(lines) - 25), len(lines))
+    for i in tail:
+        line = lines[i][0]
+        if _is_upper(line) and 3 < len(line) < 50 and _followed_by_name(lines, i):
+            return i
+    return None
+
+
+def _followed_by_name(lines: list[tuple[str, int]], i: int) -> bool:
+    return any(NAME.match(line) for line, _ in lines[i + 1 : i + 6])
+
+
+def _signature(lines: list[tuple[str, int]], at: int, header: Header) -> None:
+    titles: list[str] = []
+    for line, _ in lines[at : at + 12]:
+        if not line or re.match(r"^\(?(Đã\s+ký|ký|Ký\s+tên|đóng\s+dấu)", line, re.I):
+            continue
+        if re.match(r"^Nơi\s+nhận", line, re.I) or line.startswith("-"):
+            continue
+        if _is_upper(line):
+            titles.append(line)
+        elif NAME.match(PERSON_TITLE.sub("", line)):
+            header.signer = line
+            break
+    if titles:
+        title = titles[-1] if len(titles) > 1 else SIGN_PREFIX.sub("", titles[-1])
+        header.signer_title = title
+
+
+def _recipients(lines: list[tuple[str, int]], at: int) -> list[str]:
+    first = re.sub(r"^Nơi\s+nhận\s*:?\s*", "", lines[at][0], flags=re.I)
+    items = [first] if first else []
+    for line, _ in lines[at + 1 :]:
+        if not line:
+            continue
+        if not re.match(r"^[-–+•]", line):
+            break
+        items.append(line)
+    return [_clean_item(x) for x in items if _clean_item(x)]
+
+
+# -- body -------------------------------------------------------------------
+
+
+def _blocks(lines: list[tuple[str, int]], header: Header) -> list[Block]:
+    blocks: list[Block] = []
+    for line, start in lines:
+        if not line or RULE.match(line):
+            continue
+        if re.match(r"^Căn\s+cứ\b", line) and not any(b.numbered for b in blocks):
+            header.basis.append((line, (start, start + len(line))))
+            continue
+        kind, marker, body_at = "para", None, 0
+        for name, pattern in MARKERS:
+            if m := pattern.match(line):
+                kind, marker, body_at = name, re.sub(r"\s+", "", m["m"]), m.end()
+                break
+        text = line[body_at:]
+        if not text.strip():
+            continue
+        blocks.append(Block(len(blocks), kind, marker, text, (start + body_at, start + len(line))))
+    return blocks
+
+
+def _nest(blocks: list[Block]) -> None:
+    """Set parents: numbered levels by rank, bullet kinds by first appearance."""
+    stack: list[Block] = []
+    for block in blocks:
+        if block.kind == "para":
+            while stack and not stack[-1].numbered:
+                stack.pop()
+        elif block.numbered:
+            while stack and (not stack[-1].numbered or RANK[stack[-1].kind] >= RANK[block.kind]):
+                stack.pop()
+        else:
+            kinds = [b.kind for b in stack]
+            if block.kind in kinds:
+                while stack[-1].kind != block.kind:
+                    stack.pop()
+                stack.pop()
+        if stack:
+            block.parent = stack[-1].index
+            stack[-1].children.append(block.index)
+        if block.kind != "para":
+            stack.append(block)
+
+
+def _assign_roles(blocks: list[Block]) -> list[Block]:
+    """Mark each block's role; return the preamble blocks (before the first heading or intro)."""
+    first = _first_work_block(blocks)
+    preamble = blocks[:first]
+    for block in preamble:
+        block.role = "preamble"
+    for block in blocks[first:]:
+        own = section_role(block.text) if block.numbered else None
+        parent_role = blocks[block.parent].role if block.parent is not None else "assign"
+        block.role = own or parent_role
+        if CLOSING.match(block.text):
+            block.role = "closing"
+    return preamble
+
+
+def _first_work_block(blocks: list[Block]) -> int:
+    for block in blocks:
+        if block.numbered:
+            return block.index
+        if INTRO_END.search(block.text):
+            return block.index + 1
+    # no heading, no intro: paragraphs that only give context come first
+    for block in blocks:
+        if not re.match(r"^(Thực\s+hiện|Căn\s+cứ|Ngày\s+\d|Theo|Sau\s+khi|Xét|Vừa\s+qua|Qua)\b", block.text):
+            return block.index
+    return len(blocks)
+
+
+@lru_cache(maxsize=4096)
+def section_role(heading: str) -> str | None:
+    """The role a heading gives the part under it (data/section_roles.tsv)."""
+    text = heading.lower().strip(" :.")
+    text = re.sub(r"^(về|công tác)\s+", "", text)
+    for role, cue in data_rows("section_roles.tsv"):
+        if text.startswith(cue):
+            return role
+    return None

@@ -1,0 +1,293 @@
+"""Stage 5, assemble tasks: body blocks + extractors -> :class:`Task` s (ANNOTATION §3-7).
+
+Reads a :class:`~pipeline.structure.Structure` and the document's
+:class:`DocumentInfo`; writes the list of tasks. Which blocks are tasks
+(§3), who leads and supports them (§4) are decided here; the action,
+time and citation extractors are called on each task's own text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.actions import action_types, find_cues
+from pipeline.deadlines import extract_time, find_deadline
+from pipeline.evaluate import norm
+from pipeline.models import DocumentInfo, Task
+from pipeline.references import find_references
+from pipeline.structure import Block, Structure
+from pipeline.units import UnitMention, capitalise, find_units, split_units
+
+EXHORTATION = re.compile(
+    r"nêu\s+cao\s+tinh\s+thần|là\s+nhiệm\s+vụ\s+(quan\s+trọng|trọng\s+tâm)|không\s+đùn\s+đẩy", re.I
+)
+NO_TASK = re.compile(
+    r"^(Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
+    r"|chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ",
+    re.I,
+)
+EXPLICIT_LEAD = re.compile(
+    r"^(?:(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Chủ\s+tịch)[^,;:]{0,40}?\s+)?[Gg]iao\s+"
+    r"|(?:^|[:;.]\s+)[Gg]iao\s+(?=[^,;:]{3,80}?\s+chủ\s+trì)"
+)
+RESPONSIBLE = re.compile(
+    r"^(?:Trách\s+nhiệm|Đơn\s+vị)\s+(?:chỉ\s+đạo\s+)?(?:thực\s+hiện|chủ\s+trì)\s*:\s*(?P<lead>[^;]+)"
+    r"(?:;\s*(?:Đơn\s+vị\s+)?phối\s+hợp\s*:\s*(?P<support>.+))?",
+    re.I,
+)
+SUPPORT_BEFORE = re.compile(
+    r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|gửi(?:\s+về)?|\(qua|qua|liên\s+hệ(?:\s+với)?|mời|làm\s+việc\s+với"
+    r"|chỉ\s+đạo|giao|cung\s+cấp[^,;]{0,60}?\s+cho|theo\s+đề\s+nghị\s+của|báo\s+cáo(?=\s+\S+[^,;]*?\s+để\s+tổng\s+hợp))"
+    r"\s+$",
+    re.I,
+)
+LIST_GLUE = re.compile(r"^\s*(?:,|và|hoặc|;)\s*$")
+SUPPORT_AFTER = re.compile(r"^\s+tham\s+mưu\s+(?:thực\s+hiện|triển\s+khai)", re.I)
+
+
+@dataclass
+class _Context:
+    structure: Structure
+    info: DocumentInfo
+    reference_date: str | None
+    addressees: list[str]
+    heading_units: dict[int, list[str]]
+
+
+def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
+    """All tasks of one document, in reading order, ids T01, T02, ..."""
+    ctx = _Context(
+        structure,
+        info,
+        info.issued_date or info.meeting_date,
+        [u for a in structure.header.addressees for u in split_units(a)],
+        {},
+    )
+    responsible, responsible_lines = _responsible_lines(structure.blocks)
+    tasks: list[Task] = []
+    for block in structure.blocks:
+        if block.index in responsible_lines or not _is_task(block, structure.blocks):
+            continue
+        for text, start in _split_subjects(block.text):
+            span = (block.span[0] + start, block.span[0] + start + len(text))
+            task = _task(ctx, block, text, span, responsible)
+            task.task_id = f"T{len(tasks) + 1:02d}"
+            tasks.append(task)
+    return tasks
+
+
+def _is_task(block: Block, blocks: list[Block]) -> bool:
+    if block.role != "assign" or block.children:
+        return False
+    text = block.text.strip()
+    if NO_TASK.search(text) or text.endswith(":"):
+        return False
+    if block.numbered and len(text) < 60 and not find_cues(text):
+        return False
+    siblings = blocks[block.parent].children if block.parent is not None else []
+    if block.kind == "para" and siblings and siblings[0] != block.index and EXHORTATION.search(text):
+        return False
+    return bool(find_cues(text)) or len(text) > 40
+
+
+def _split_subjects(text: str) -> list[tuple[str, int]]:
+    """Split "A làm X; B làm Y" into one piece per subject unit (ANNOTATION §3)."""
+    pieces, start = [], 0
+    for match in re.finditer(r";\s+", text):
+        rest = text[match.end() :]
+        piece = text[start : match.start()]
+        if _subject(rest) and _subject(piece) and _verbs_outside_units(piece):
+            pieces.append((text[start : match.start() + 1], start))
+            start = match.end()
+    pieces.append((text[start:], start))
+    return pieces
+
+
+def _verbs_outside_units(text: str) -> bool:
+    inside = [(m.start, m.end) for m in find_units(text)]
+    return any(not any(a <= c.start < b for a, b in inside) for c in find_cues(text))
+
+
+def _subject(text: str) -> list[UnitMention]:
+    """Units that are the grammatical subject at the start of ``text``."""
+    mentions = find_units(text)
+    if not mentions or mentions[0].start != 0:
+        return []
+    inside = [(m.start, m.end) for m in mentions]
+    cues = [c for c in find_cues(text) if not any(a <= c.start < b for a, b in inside)]
+    first_verb = min((c.start for c in cues), default=len(text))
+    head = text[:first_verb]
+    responsible = re.search(r"\bchịu\s+trách\s+nhiệm\b|\bchủ\s+trì\b", head)
+    if responsible:
+        head = head[: responsible.start()]
+    subject = [m for m in mentions if m.end <= len(head.rstrip()) + 1]
+    if not subject or len(head) - subject[-1].end > 25:
+        return []
+    return subject
+
+
+def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], responsible: dict) -> Task:
+    context = _context_block(block, ctx.structure.blocks)
+    time = extract_time(text, ctx.reference_date)
+    deadline = time.deadline
+    if deadline is None and context is not None:
+        deadline = find_deadline(context.text, ctx.reference_date)
+    actions = action_types(text)
+    if actions == ["other"] and context is not None:
+        actions = action_types(context.text)
+    leads, lead_mentions = _leads(ctx, block, text, responsible)
+    supports = _supports(text, lead_mentions, leads)
+    if block.index in responsible and responsible[block.index][1]:
+        supports += [u for u in responsible[block.index][1] if u not in supports]
+    return Task(
+        task_id="",
+        section=_section(block, ctx.structure.blocks),
+        text=text.strip(),
+        lead_units=leads,
+        support_units=supports,
+        action_types=actions,  # type: ignore[arg-type]
+        deadline_text=deadline.text if deadline else None,
+        deadline=deadline.value if deadline else None,
+        recurrence=time.recurrence,  # type: ignore[arg-type]
+        urgent=time.urgent,
+        references=find_references(text),
+        span=span,
+    )
+
+
+def _context_block(block: Block, blocks: list[Block]) -> Block | None:
+    parent = blocks[block.parent] if block.parent is not None else None
+    if parent is not None and not parent.numbered and parent.text.rstrip().endswith(":"):
+        return parent
+    return None
+
+
+def _section(block: Block, blocks: list[Block]) -> str | None:
+    node = blocks[block.parent] if block.parent is not None else None
+    while node is not None and not node.numbered:
+        node = blocks[node.parent] if node.parent is not None else None
+    return node.heading if node is not None else None
+
+
+# -- units --------------------------------------------------------------------
+
+
+def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[list[str], list[UnitMention]]:
+    if m := EXPLICIT_LEAD.search(text):
+        rest = text[m.end() :]
+        mentions = [u for u in find_units(rest) if not u.generic]
+        if mentions and mentions[0].start == 0:
+            chain = _chain(rest, mentions)
+            shifted = [UnitMention(u.name, u.start + m.end(), u.end + m.end()) for u in chain]
+            return [capitalise(u.name) for u in chain], shifted
+    subject = [u for u in _subject(text) if not u.generic]
+    if subject:
+        return [capitalise(u.name) for u in subject], subject
+    if block.index in responsible:
+        return responsible[block.index][0], []
+    for ancestor in _ancestors(block, ctx.structure.blocks):
+        units = _heading_units(ctx, ancestor)
+        if units:
+            return units, []
+    if ctx.addressees:
+        return list(ctx.addressees), []
+    return ([ctx.info.issuer] if ctx.info.issuer else []), []
+
+
+def _chain(text: str, mentions: list[UnitMention]) -> list[UnitMention]:
+    """The run of mentions joined by ",", "và" from the first one."""
+    chain = [mentions[0]]
+    for mention in mentions[1:]:
+        if LIST_GLUE.match(text[chain[-1].end : mention.start]):
+            chain.append(mention)
+        else:
+            break
+    return chain
+
+
+def _ancestors(block: Block, blocks: list[Block]) -> list[Block]:
+    out = []
+    node = blocks[block.parent] if block.parent is not None else None
+    while node is not None:
+        out.append(node)
+        node = blocks[node.parent] if node.parent is not None else None
+    return out
+
+
+def _heading_units(ctx: _Context, heading: Block) -> list[str]:
+    """Units a heading hands its part to, in the form the part's own text uses for them."""
+    if heading.index in ctx.heading_units:
+        return ctx.heading_units[heading.index]
+    text = re.sub(r"^(Giao|Đối\s+với|Về\s+phía|Trách\s+nhiệm\s+của)\s+", "", heading.text.strip(" :"))
+    mentions = find_units(text)
+    units: list[str] = []
+    if mentions and mentions[0].start == 0:
+        units = split_units(text[: _chain(text, mentions)[-1].end])
+    if units:
+        joined = _loose_key(" ".join(units))
+        for child in (ctx.structure.blocks[i] for i in heading.children):
+            subject = _subject(child.text)
+            if subject and _loose_key(" ".join(u.name for u in subject)) == joined:
+                units = [capitalise(u.name) for u in subject]
+                break
+    ctx.heading_units[heading.index] = units
+    return units
+
+
+def _loose_key(name: str) -> str:
+    return " ".join(w for w in norm(name).split() if w not in {"và", "các"})
+
+
+def _supports(text: str, lead_mentions: list[UnitMention], leads: list[str]) -> list[str]:
+    lead_keys = {norm(u) for u in leads}
+    taken = {(m.start, m.end) for m in lead_mentions}
+    out: list[str] = []
+    previous_support: UnitMention | None = None
+    for mention in find_units(text):
+        if (mention.start, mention.end) in taken:
+            continue
+        before = text[max(0, mention.start - 80) : mention.start]
+        glued = previous_support is not None and LIST_GLUE.match(text[previous_support.end : mention.start])
+        after = text[mention.end : mention.end + 40]
+        is_support = bool(SUPPORT_BEFORE.search(before) or glued or SUPPORT_AFTER.match(after))
+        if re.search(r"(của|thuộc)\s+$", before):
+            is_support = False
+        if is_support:
+            previous_support = mention
+            name = capitalise(mention.name) if mention.name[:1].isupper() else mention.name
+            if not mention.generic and norm(name) not in lead_keys and name not in out:
+                out.append(name)
+        else:
+            previous_support = None
+    return out
+
+
+def _responsible_lines(blocks: list[Block]) -> tuple[dict[int, tuple[list[str], list[str]]], set[int]]:
+    """"Trách nhiệm thực hiện: X" after a run of bullets hands those bullets to X.
+
+    Returns the bullets' (leads, supports) by block index, and the indices of those lines.
+    """
+    out: dict[int, tuple[list[str], list[str]]] = {}
+    lines: set[int] = set()
+    for block in blocks:
+        m = RESPONSIBLE.match(block.text)
+        if not m:
+            continue
+        lines.add(block.index)
+        leads = split_units(m["lead"])
+        supports = split_units(m["support"]) if m["support"] else []
+        siblings = blocks[block.parent].children if block.parent is not None else range(block.index)
+        for index in reversed([i for i in siblings if i < block.index]):
+            if index in lines:
+                break
+            for task_block in _leaves(index, blocks):
+                out.setdefault(task_block, (leads, supports))
+    return out, lines
+
+
+def _leaves(index: int, blocks: list[Block]) -> list[int]:
+    block = blocks[index]
+    if not block.children:
+        return [index]
+    return [leaf for child in block.children for leaf in _leaves(child, blocks)]

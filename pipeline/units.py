@@ -1,0 +1,141 @@
+"""Stage 4a, extract units: unit mentions and their roles in a task's text.
+
+Reads a task's text (and the heading above it); returns :class:`UnitMention` s
+with spans. Names are found by their opening noun (``data/unit_heads.txt``:
+"Sở", "Ủy ban nhân dân", "Phòng" ...) or as a group ("các sở, ban, ngành",
+"các huyện"), and run until an action cue, a stop word
+(``data/unit_stopwords.txt``) or punctuation. Roles follow ANNOTATION §4.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.actions import cue_words
+from pipeline.lexicon import alternation, data_words
+
+GENERIC = re.compile(
+    r"(liên\s+quan|có\s+liên\s+quan|được\s+kiểm\s+tra|trên\s+địa\s+bàn)$|^(các\s+)?(đơn\s+vị|cơ\s+quan)$",
+    re.I,
+)
+UPPER = "A-ZĐÀ-Ỹ"
+LOWER_TAIL = re.compile(
+    r"và\s+(?!các|những|đơn\s+vị|cơ\s+quan|địa\s+phương)[a-zà-ỹđ]+(?:\s+[a-zà-ỹđ]+){0,2}(?=\s*(?:[,;:.)]|$))"
+)
+RELATED = re.compile(r"\s*(?:có\s+)?liên\s+quan", re.I)
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    name: str
+    start: int
+    end: int
+    generic: bool = False
+
+
+@lru_cache(maxsize=1)
+def _unit_pattern() -> re.Pattern[str]:
+    heads = alternation(data_words("unit_heads.txt"))
+    groups = alternation(data_words("unit_groups.txt"))
+    lower_heads = alternation(tuple(h.lower() for h in data_words("unit_heads.txt") if not h.isupper()))
+    return re.compile(
+        rf"(?<![\w])(?:(?:{heads})(?=[\s,]|$)|(?:{lower_heads})(?=\s+[{UPPER}])|[Cc]ác\s+(?:{groups})\b)",
+    )
+
+
+@lru_cache(maxsize=1)
+def _stop_pattern() -> re.Pattern[str]:
+    verbs = set(cue_words()) - set(data_words("unit_name_words.txt"))
+    words = tuple(sorted(set(data_words("unit_stopwords.txt")) | verbs, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternation(words)})(?!\w)")
+
+
+def unit_heads() -> re.Pattern[str]:
+    """The pattern of a unit's opening noun (or a group's "các ...")."""
+    return _unit_pattern()
+
+
+def find_units(text: str) -> list[UnitMention]:
+    """All unit mentions in ``text``, left to right, not overlapping."""
+    out: list[UnitMention] = []
+    pos = 0
+    for match in _unit_pattern().finditer(text):
+        if match.start() < pos:
+            continue
+        end = _name_end(text, match.end())
+        name = text[match.start() : end].strip(" ,;:-–")
+        if name:
+            generic = is_generic(name) or bool(RELATED.match(text[match.start() + len(name) :]))
+            out.append(UnitMention(name, match.start(), match.start() + len(name), generic))
+            pos = end
+    return out
+
+
+LIST_CONTINUATION = re.compile(
+    r",\s*(ban|ngành|đoàn\s+thể|đơn\s+vị|địa\s+phương|phường|xã|huyện|quận|thị\s+xã|thành\s+phố|thị\s+trấn)(?!\w)"
+)
+
+
+def _name_end(text: str, pos: int) -> int:
+    """Where the unit name that runs up to ``pos`` ends."""
+    stop = _stop_pattern()
+    heads = _unit_pattern()
+    while pos < len(text):
+        rest = text[pos:]
+        if m := LIST_CONTINUATION.match(rest):
+            pos += m.end()
+            continue
+        gap = re.match(r"\s*(?:[-–&]\s*)?", rest).group()
+        if not gap or "\n" in gap:
+            return pos
+        word_at = pos + len(gap)
+        rest = text[word_at:]
+        word = re.match(r"\w[\w/.]*", rest)
+        if not word or (stop.match(rest) and not _inside_compound(text, pos, word_at)):
+            return pos
+        if rest.startswith("và ") and not re.match(rf"và\s+[{UPPER}]", rest):
+            if tail := LOWER_TAIL.match(rest):
+                pos = word_at + tail.end()
+            return pos
+        if rest.startswith("và ") and heads.match(rest[3:].lstrip()):
+            return pos
+        pos = word_at + len(word.group().rstrip("."))
+    return pos
+
+
+def _inside_compound(text: str, prev_end: int, word_at: int) -> bool:
+    """Is the word at ``word_at`` part of a compound of the name ("công trình", "giao thông")?"""
+    words = re.findall(r"\w+", text[word_at : word_at + 30])
+    previous = re.search(r"(\w+)\s*$", text[:prev_end])
+    compounds = data_words("unit_name_words.txt")
+    pairs = []
+    if previous and words:
+        pairs.append(f"{previous.group(1)} {words[0]}".lower())
+    if len(words) > 1:
+        pairs.append(f"{words[0]} {words[1]}".lower())
+    return any(pair in compounds for pair in pairs)
+
+
+def is_generic(name: str) -> bool:
+    """Generic phrases ("các đơn vị liên quan") are not annotated as units."""
+    return bool(GENERIC.search(name.strip()))
+
+
+def split_units(phrase: str) -> list[str]:
+    """Split a list of units ("Công an tỉnh, các sở, ban, ngành và UBND các xã") into names."""
+    phrase = re.sub(r"^(Giao|Đề nghị|Yêu cầu)\s+", "", phrase.strip(" :;.,"))
+    names = []
+    for part in re.split(r";\s*", phrase):
+        mentions = find_units(part)
+        if not mentions:
+            if part.strip():
+                names.append(part.strip())
+            continue
+        names.extend(m.name for m in mentions if not m.generic)
+    return [capitalise(n) for n in names if not is_generic(n)]
+
+
+def capitalise(name: str) -> str:
+    return name[:1].upper() + name[1:] if name else name

@@ -1,0 +1,82 @@
+"""`nhiemvu extract` over folders: tables, errors per file, atomic outputs, resumable reruns."""
+
+import json
+import shutil
+
+import pyarrow.parquet as pq
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from tests.conftest import SAMPLE
+
+
+def _archive(tmp_path):
+    src = tmp_path / "archive"
+    (src / "nested").mkdir(parents=True)
+    shutil.copy(SAMPLE, src / "seed.txt")
+    shutil.copy(SAMPLE, src / "nested" / "seed.txt")  # same stem: ids made unique
+    (src / "empty.txt").write_bytes(b"")
+    (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
+    (src / "latin.txt").write_bytes("Thông báo".encode() + b"\xff\xfe\xfd bad")
+    (src / "prose.txt").write_text("Hôm nay trời đẹp. Chúng tôi đi chơi công viên.\n", encoding="utf-8")
+    (src / "scan.pdf").write_bytes(b"%PDF-1.4 scanned")
+    return src
+
+
+def _extract(*args):
+    result = CliRunner().invoke(main, ["extract", *map(str, args), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_batch_writes_tables_and_reports_each_bad_file(tmp_path):
+    out = tmp_path / "out"
+    _extract(_archive(tmp_path), "--out", out)
+    docs = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(d["doc_id"] for d in docs) == ["seed", "seed-2"]
+    errors = {json.loads(line)["doc_id"]: json.loads(line) for line in
+              (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert {k: v["kind"] for k, v in errors.items()} == {
+        "empty": "empty", "image": "binary", "latin": "encoding", "prose": "not_a_document", "scan": "unsupported"}
+    tasks = pq.read_table(out / "tasks.parquet").to_pylist()
+    assert len(tasks) == 48 and {t["doc_id"] for t in tasks} == {"seed", "seed-2"}
+    first = next(t for t in tasks if t["doc_id"] == "seed" and t["task_id"] == "T01")
+    assert first["lead_units"] == ["Các phòng, đơn vị"] and first["main_action"] == "review"
+    refs = pq.read_table(out / "references.parquet").to_pylist()
+    assert {"doc_id": "seed", "task_id": "T01", "symbol": "01/CT-UBND"}.items() <= refs[0].items()
+    assert pq.read_table(out / "documents.parquet").num_rows == 2
+    assert not list(out.glob("*.partial")) and not list(out.glob(".*"))
+
+
+def test_rerun_skips_unchanged_files_and_picks_up_changes(tmp_path):
+    src, out = _archive(tmp_path), tmp_path / "out"
+    _extract(src, "--out", out)
+    result = _extract(src, "--out", out)
+    assert "7 unchanged files skipped" in result.output
+    (src / "empty.txt").write_text((src / "seed.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    result = _extract(src, "--out", out)
+    assert "6 unchanged files skipped" in result.output
+    ids = [json.loads(x)["doc_id"] for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == ["empty", "seed", "seed-2"]
+    errors = (out / "errors.jsonl").read_text(encoding="utf-8")
+    assert '"empty"' not in errors and '"image"' in errors
+
+
+def test_a_crashed_run_resumes_without_duplicates(tmp_path):
+    src, out = _archive(tmp_path), tmp_path / "out"
+    _extract(src, "--out", out)
+    # a crash after two files: their rows sit in the partial files, the final files are stale
+    (out / "documents.jsonl").rename(out / "documents.jsonl.partial")
+    manifest = (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
+    (out / "manifest.jsonl").write_text("\n".join(manifest[:3]) + '\n{"path": "cut', encoding="utf-8")
+    _extract(src, "--out", out)
+    ids = [json.loads(x)["doc_id"] for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == ["seed", "seed-2"]
+
+
+def test_csv_format(tmp_path):
+    out = tmp_path / "out"
+    _extract(SAMPLE, "--out", out, "--format", "csv")
+    header = (out / "tasks.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("doc_id,task_id,section,text,lead_units")
+    assert (out / "references.csv").exists() and (out / "documents.csv").exists()

@@ -1,0 +1,61 @@
+import unicodedata
+
+from pipeline.normalise import normalise
+
+
+def test_nfc_and_line_ends():
+    nfd = unicodedata.normalize("NFD", "Ủy ban nhân dân tỉnh\r\nSở Tài chính\r\n")
+    assert normalise(nfd) == "Ủy ban nhân dân tỉnh\nSở Tài chính\n"
+
+
+def test_page_break_inside_a_word_pair_is_joined():
+    text = "- làm đầu mối tổ chức các buổi giới thiệu kết quả nghiên cứu, công\n\nnghệ mới có thể chuyển giao.\n"
+    assert "nghiên cứu, công nghệ mới có thể chuyển giao." in normalise(text)
+
+
+def test_form_feed_and_page_number_lines_are_dropped():
+    text = "áp dụng đầy đủ các giải pháp kỹ thuật phù hợp với từng loại\n\f2\ncông trình theo Quyết định.\n"
+    out = normalise(text)
+    assert "từng loại công trình theo Quyết định." in out
+    assert "\f" not in out and "\n2\n" not in out
+
+
+def test_emphasis_is_dropped_but_a_star_bullet_stays():
+    out = normalise("**TL. GIÁM ĐỐC\nCHÁNH VĂN PHÒNG**\nnhiệm vụ “*Xây dựng đủ nguồn lực*”\n* Mục một\n")
+    assert "TL. GIÁM ĐỐC" in out and "**" not in out
+    assert "“Xây dựng đủ nguồn lực”" in out
+    assert "* Mục một" in out
+
+
+def test_two_column_header_is_read_column_by_column():
+    text = (
+        "   ỦY BAN NHÂN DÂN                             CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "     TỈNH LÀO CAI                                         Độc lập - Tự do - Hạnh phúc\n"
+        "     Số: 5973 /UBND-KT                                Lào Cai, ngày 11 tháng 6 năm 2026\n"
+        "Kính gửi: Công an tỉnh.\n"
+    )
+    lines = normalise(text).splitlines()
+    assert lines[:3] == ["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI", "Số: 5973 /UBND-KT"]
+    assert "Lào Cai, ngày 11 tháng 6 năm 2026" in lines
+
+
+def test_blank_number_and_day_are_not_taken_for_columns():
+    lines = normalise("VĂN PHÒNG\nSố:           /TB-VP\nLào Cai, ngày        tháng 6 năm 2026\n").splitlines()
+    assert "Số:           /TB-VP" in lines
+    assert "Lào Cai, ngày        tháng 6 năm 2026" in lines
+
+
+def test_wrapped_pdf_lines_are_joined_but_headings_and_bullets_are_not():
+    body = (
+        "Theo chức năng, nhiệm vụ, phạm vi quản lý tổ chức tuyên truyền, phổ biến\n"
+        "và triển khai thực hiện đầy đủ các nội dung của Quyết định số 1074/QĐ-BXD; tổ\n"
+        "chức kiểm tra, rà soát các cơ sở theo đúng quy định.\n"
+        "2. Giao Sở Xây dựng\n"
+        "Chủ trì, phối hợp với Công an tỉnh và các sở, ngành, địa phương có liên\n"
+        "quan tổ chức hướng dẫn triển khai thực hiện Quyết định số 1074/QĐ-BXD.\n"
+        "- Công an tỉnh;\n"
+    )
+    lines = normalise(body).splitlines()
+    assert len(lines) == 4
+    assert lines[1] == "2. Giao Sở Xây dựng"
+    assert lines[2].endswith("Quyết định số 1074/QĐ-BXD.")

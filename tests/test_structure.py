@@ -1,0 +1,89 @@
+"""Header, closing and section structure of each genre, on real corpus files."""
+
+import pytest
+
+from pipeline import extract
+from pipeline.normalise import normalise
+from pipeline.structure import parse
+
+
+def _structure(corpus, rel):
+    return parse(normalise((corpus / rel).read_text(encoding="utf-8")))
+
+
+def test_thong_bao_ket_luan_units_as_headings(corpus):
+    doc = extract(corpus / "laocai/vbhc-vn__ubnd__thong-bao-ket-luan-ubnd.txt")
+    info = doc.document
+    assert (info.doc_type, info.number, info.symbol) == ("Thông báo", None, "TB-VP")
+    assert (info.issuer, info.parent_issuer) == ("Văn phòng", "UBND TỈNH LÀO CAI")
+    assert (info.place, info.issued_date, info.meeting_date) == ("Lào Cai", "2026-06", "2026-06-19")
+    assert info.signer == "Lê Trí Hà" and info.recipients[-1] == "Lưu: VT, TH"
+    sections = {t.section for t in doc.tasks}
+    assert "1. Sở Công Thương" in sections and "9. Văn phòng Ủy ban nhân dân tỉnh" in sections
+    assert not any("ĐÁNH GIÁ" in (t.section or "") for t in doc.tasks), "assessment is not work"
+    assert not any(t.text.startswith("Phát triển các cụm công nghiệp là nhiệm vụ") for t in doc.tasks)
+    split = [t for t in doc.tasks if t.section == "8. Các Ban Quản lý dự án đầu tư xây dựng"]
+    assert [t.lead_units for t in split] == [
+        ["Ban Quản lý dự án đầu tư xây dựng số 1"],
+        ["Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh"],
+    ]
+
+
+def test_cong_van_chi_dao_header_addressees_and_paragraph_tasks(corpus):
+    s = _structure(corpus, "laocai/pccc-sct-vn__CV-7432-UBND-XD-21-7-2026-trien-khai-QD-1074.txt")
+    h = s.header
+    assert (h.number, h.symbol, h.place, h.date) == ("7432", "UBND-XD", "Lào Cai", ("21", "7", "2026"))
+    assert h.issuer_lines == ["ỦY BAN NHÂN DÂN", "TỈNH LÀO CAI"]
+    assert h.addressees == ["Các Sở, ban, ngành thuộc tỉnh", "Công an tỉnh", "Ủy ban nhân dân các xã, phường"]
+    assert h.subject.startswith("triển khai thực hiện Quyết định số 1074/QĐ-BXD")
+    assert (h.signer, h.signer_title) == ("Phan Trung Bá", "PHÓ CHỦ TỊCH")
+    doc = extract(corpus / "laocai/pccc-sct-vn__CV-7432-UBND-XD-21-7-2026-trien-khai-QD-1074.txt")
+    assert doc.document.issuer == "Ủy ban nhân dân tỉnh Lào Cai"
+    assert doc.tasks[0].lead_units == ["Công an tỉnh", "Các sở, ban, ngành, đoàn thể tỉnh",
+                                       "Ủy ban nhân dân các xã, phường"]
+    assert [t.section for t in doc.tasks[:2]] == [doc.tasks[0].section] * 2, "two paragraphs, two tasks"
+    giao = [t for t in doc.tasks if t.section == "2. Giao Sở Xây dựng"]
+    assert giao and all(t.lead_units == ["Sở Xây dựng"] for t in giao)
+
+
+def test_ke_hoach_two_column_pdf_header_and_parts(corpus):
+    s = _structure(corpus, "hanoi/real_hanoi_kh_173_festival__fulltext_pdftotext.txt")
+    h = s.header
+    assert (h.number, h.symbol, h.date, h.doc_type_line) == ("173", "KH-UBND", ("28", "4", "2026"), "KẾ HOẠCH")
+    roles = {b.text: b.role for b in s.blocks if b.kind == "roman"}
+    assert roles["MỤC ĐÍCH, YÊU CẦU"] == "purpose"
+    assert any(role == "assign" for text, role in roles.items() if "TỔ CHỨC THỰC HIỆN" in text)
+    doc = extract(corpus / "hanoi/real_hanoi_kh_173_festival__fulltext_pdftotext.txt")
+    assert doc.tasks, "a plan assigns work"
+    assert not any(t.section and "Mục đích" in t.section for t in doc.tasks)
+
+
+def test_responsibility_stated_after_the_bullets():
+    text = (
+        "TỈNH ỦY LÀO CAI\nSố 104-CTr/TU\nLào Cai, ngày 5 tháng 3 năm 2026\n\nCHƯƠNG TRÌNH\nhành động\n\n"
+        "II. NHIỆM VỤ, GIẢI PHÁP\n1. Về phát triển công nghiệp\n"
+        "- Rà soát, bổ sung quy hoạch các cụm công nghiệp trên địa bàn.\n"
+        "- Xây dựng kế hoạch thu hút đầu tư vào các khu công nghiệp.\n"
+        "Trách nhiệm chỉ đạo thực hiện: Ban cán sự đảng UBND tỉnh; phối hợp: Sở Công Thương.\n"
+    )
+    from pipeline import extract_text
+
+    doc = extract_text(text)
+    assert len(doc.tasks) == 2
+    assert all(t.lead_units == ["Ban cán sự đảng UBND tỉnh"] for t in doc.tasks)
+    assert all(t.support_units == ["Sở Công Thương"] for t in doc.tasks)
+
+
+@pytest.mark.parametrize(
+    ("rel", "doc_type", "number", "symbol"),
+    [
+        ("laocai/qlks-sct-vn__CV-5973-UBND-KT-11-6-2026-tang-cuong-thanh-kiem-tra-KS.txt",
+         "Công văn", "5973", "UBND-KT"),
+        ("laocai/kccn-sct-vn__CT-07-2012-TTg-chan-chinh-KKT-KCN-CCN.txt", "Chỉ thị", "07", "CT-TTg"),
+        ("laocai/sd-vlncn-sct-vn__KH-1105-DKT-ke-hoach-kiem-tra.txt", "Kế hoạch", "1105", "KH-ĐKT"),
+        ("laws/bo-luat-lao-dong-2019.txt", "Bộ luật", "45", "2019/QH14"),
+    ],
+)
+def test_header_of_each_genre(corpus, rel, doc_type, number, symbol):
+    info = extract(corpus / rel).document
+    assert (info.doc_type, info.number, info.symbol) == (doc_type, number, symbol)
