@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install demo test lint bench train evaluate schema clean
+.PHONY: install demo test lint bench compare train evaluate evaluate-test schema clean
 
 $(BIN)/nhiemvu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ test: install  ## run the test suite (tests needing ../shared skip when it is ab
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check pipeline tests
+	$(BIN)/ruff check pipeline tests benchmarks
 
 schema: install  ## regenerate data/schema from the models
 	$(BIN)/nhiemvu schema data/schema
@@ -34,6 +34,12 @@ schema: install  ## regenerate data/schema from the models
 evaluate: install  ## score the pipeline on the gold files in ../shared/gold
 	$(BIN)/nhiemvu extract $(SHARED)/corpus/seed $(SHARED)/corpus/laocai --out out/corpus --quiet
 	$(BIN)/nhiemvu evaluate $(SHARED)/gold out/corpus
+
+compare: install  ## deadlines and citations vs dateparser and plain regexes (writes docs/COMPARISON.md)
+	$(BIN)/pip install --quiet -e ".[dev,compare]"
+	$(BIN)/python benchmarks/compare_time_citations.py | tee out-compare.md
+	$(BIN)/python -c "import pathlib,sys; d=pathlib.Path('docs/COMPARISON.md'); t=d.read_text(encoding='utf-8'); head=t.split('<!-- table -->')[0]; d.write_text(head+'<!-- table -->\n'+pathlib.Path('out-compare.md').read_text(encoding='utf-8'), encoding='utf-8')"
+	rm -f out-compare.md
 
 bench: install  ## speed and memory against a baseline measured in the same run
 	$(BIN)/python -m pipeline.bench
@@ -43,3 +49,10 @@ train: install
 
 clean:
 	rm -rf out .pytest_cache
+
+evaluate-test: install  ## score the pipeline on the held-out test split of data/annotations
+	$(BIN)/nhiemvu annotations materialise out/gold-test --split test --corpus $(SHARED)/corpus
+	rm -rf out/test-sources && mkdir -p out/test-sources
+	$(BIN)/python -c "import json,os; [os.symlink(os.path.abspath('$(SHARED)/'+json.load(open('out/gold-test/'+f))['source']), 'out/test-sources/'+f[:-5]+'.txt') for f in os.listdir('out/gold-test')]"
+	$(BIN)/nhiemvu extract out/test-sources --out out/pred-test --quiet
+	$(BIN)/nhiemvu evaluate out/gold-test out/pred-test

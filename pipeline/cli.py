@@ -124,6 +124,100 @@ def stats_command(out_dir: Path) -> None:
         click.echo(f"{kind:20s} {count:9d} {by_type[kind]:7d}")
 
 
+@main.group("annotations")
+def annotations_group() -> None:
+    """Stand-off gold annotations in data/annotations (texts come from ../shared/corpus)."""
+
+
+DEFAULT_ANNOTATIONS = Path("data/annotations")
+DEFAULT_CORPUS = Path("../shared/corpus")
+
+
+def _corpus_option(f):
+    return click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        default=DEFAULT_CORPUS, show_default=True, help="The corpus the sources live in.")(f)
+
+
+@annotations_group.command("materialise")
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--annotations", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=DEFAULT_ANNOTATIONS, show_default=True)
+@click.option("--split", "split_name", type=click.Choice(["train", "dev", "test", "all"]), default="all",
+              show_default=True, help="Only the documents of this split (data/split.json).")
+@_corpus_option
+def materialise_command(out_dir: Path, annotations: Path, split_name: str, corpus: Path) -> None:
+    """Write contract JSON files (<doc_id>.json) of the annotations into OUT_DIR."""
+    from pipeline.annotations import load_gold, load_split, write_json
+
+    ids = None if split_name == "all" else set(load_split(annotations.parent / "split.json")[split_name])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docs = load_gold(annotations, corpus, ids)
+    for doc_id, doc in docs.items():
+        write_json(out_dir / f"{doc_id}.json", doc)
+    click.echo(f"{len(docs)} documents, {sum(len(d['tasks']) for d in docs.values())} tasks -> {out_dir}")
+
+
+@annotations_group.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--annotator", required=True, help="Who annotated them.")
+@click.option("--prefilled", is_flag=True, help="Suggestions were pre-filled by the pipeline, then checked.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ANNOTATIONS,
+              show_default=True)
+@_corpus_option
+def import_command(files: tuple[Path, ...], annotator: str, prefilled: bool, out_dir: Path, corpus: Path) -> None:
+    """Turn contract JSON files (gold shape, task texts verbatim) into stand-off records."""
+    from pipeline.annotations import to_standoff, write_json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for file in files:
+        record = to_standoff(json.loads(file.read_text(encoding="utf-8")), corpus, annotator, prefilled)
+        write_json(out_dir / f"{record['doc_id']}.json", record)
+        click.echo(f"{record['doc_id']}: {len(record['tasks'])} tasks")
+
+
+@annotations_group.command("agreement")
+@click.argument("first", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("second", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_corpus_option
+def agreement_command(first: Path, second: Path, corpus: Path) -> None:
+    """Agreement between two annotators' stand-off folders, on the documents both annotated."""
+    from pipeline.annotations import agreement, load_gold
+
+    a, b = load_gold(first, corpus), load_gold(second, corpus)
+    common = sorted(set(a) & set(b))
+    result = agreement({k: a[k] for k in common}, {k: b[k] for k in common})
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+@annotations_group.command("export-labelstudio")
+@click.argument("out_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--annotations", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=DEFAULT_ANNOTATIONS, show_default=True)
+@_corpus_option
+def export_labelstudio_command(out_file: Path, annotations: Path, corpus: Path) -> None:
+    """Write the annotations as a Label Studio import file (JSON list of tasks)."""
+    from pipeline.annotations import load_standoff, to_label_studio
+
+    items = [to_label_studio(rec, corpus) for rec in load_standoff(annotations).values()]
+    out_file.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
+    click.echo(f"{len(items)} documents -> {out_file} (labelling config: data/labelstudio_config.xml)")
+
+
+@annotations_group.command("import-labelstudio")
+@click.argument("in_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ANNOTATIONS,
+              show_default=True)
+def import_labelstudio_command(in_file: Path, out_dir: Path) -> None:
+    """Read a Label Studio JSON export back into stand-off records."""
+    from pipeline.annotations import from_label_studio, write_json
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for item in json.loads(in_file.read_text(encoding="utf-8")):
+        record = from_label_studio(item)
+        write_json(out_dir / f"{record['doc_id']}.json", record)
+        click.echo(f"{record['doc_id']}: {len(record['tasks'])} tasks")
+
+
 @main.command("schema")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 def schema_command(out_dir: Path) -> None:

@@ -6,7 +6,9 @@ Document types and their abbreviations come from ``data/doc_types.tsv``
 from ``data/law_titles.txt``. Recognised: symbols with and without a year
 ("30/2020/NĐ-CP", "01/CT-UBND", "9387/UBND-KT"), Party symbols ("34-NQ/TU"),
 standards ("TCVN ISO 9001", "ISO/IEC 17025:2017", "QCVN 05A:2020/BCT") and
-laws, codes and agreements cited by title ("Luật Đất đai 2024").
+laws, codes and agreements cited by title ("Luật Đất đai 2024"). Symbols are
+normalised: spaces dropped, a missing hyphen after the type abbreviation
+restored ("QĐUBND" -> "QĐ-UBND"), OCR's D for Đ mended ("ND-CP" -> "NĐ-CP").
 """
 
 from __future__ import annotations
@@ -14,51 +16,70 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipeline.lexicon import alternation, data_words, doc_type_by_abbreviation, doc_type_names
+from pipeline.lexicon import alternation, data_rows, data_words, doc_type_by_abbreviation, doc_type_names
 from pipeline.models import Reference
 
-UP = r"A-ZĐÐ"
+UP = "A-ZĐÐ"
+HYPHEN_AFTER = ("TTLT", "TTr", "CTr", "NĐ", "QĐ", "TT", "NQ", "CT", "KH", "TB", "BC", "HD", "KL")
+"""Type abbreviations that a symbol's issuer code follows ("QĐUBND" is "QĐ-UBND")."""
+LOW = "a-zà-ỹđ"
+YEAR = r"(?:19|20)\d{2}"
+SEGMENT = rf"[{UP}][{UP}A-Za-z0-9&]*"
 SYMBOL = (
-    rf"(?P<number>\d{{1,5}})\s*(?:"
-    rf"/\s*(?P<year>(?:19|20)\d{{2}})\s*/\s*(?P<abbr1>[{UP}][{UP}A-Za-z0-9]*(?:\s*-\s*[{UP}0-9][{UP}A-Za-z0-9]*)*)"
-    rf"|-\s*(?P<party>[{UP}][A-Za-z{UP}]*)\s*/\s*(?P<org>[{UP}][{UP}A-Za-z0-9]*)"
-    rf"|/\s*(?P<abbr2>[{UP}][{UP}A-Za-z0-9&]*(?:\s*-\s*[{UP}0-9][{UP}A-Za-z0-9&]*)+)"
+    rf"(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?)\s*(?:"
+    rf"/\s*(?P<year>{YEAR})\s*/\s*(?P<abbr1>{SEGMENT}(?:\s*-\s*{SEGMENT}|\s(?=[{UP}]{{2,6}}\b){SEGMENT})*)"
+    rf"|-\s*(?P<party>[{UP}][A-Za-z{UP}]*)\s*/\s*(?P<org>{SEGMENT})"
+    rf"|/\s*(?P<abbr2>{SEGMENT}(?:\s*-\s*{SEGMENT})*)"
     rf")"
 )
-STANDARD = re.compile(
-    r"(?<![\w/])(?P<std>(?:TCVN\s+)?(?:ISO/IEC|ISO|TCVN|QCVN)\s+\d+[A-Z]?(?:[-.]\d+)*(?::\s?(?:19|20)\d{2})?"
-    rf"(?:/[{UP}]+)?)"
-)
 DATE = (
-    r"(?:\s*,)?\s+ngày\s+(?P<d>\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>\d{1,2})"
-    r"\s*(?:/|-|\.|\s+năm\s+)\s*(?P<y>(?:19|20)\d{2})"
+    rf"(?P<date>,?\s*ngày\s*(?P<d>\d{{1,2}})\s*(?:/|-|\.|tháng)\s*(?P<m>\d{{1,2}})\s*(?:/|-|\.|năm)\s*"
+    rf"(?P<y>{YEAR}))"
 )
-ISSUER = (
-    r"(?P<issuer>\s+của\s+(?P<who>[^,;.()\n]+?))(?=\s+(?:về|V/v|quy\s+định|hướng\s+dẫn|ban\s+hành|phê\s+duyệt|"
-    r"thực\s+hiện|sửa\s+đổi|và\s+(?:các\s+)?(?:{types}))\b|[,;.()\n]|$)"
+TRAILING_DATE = re.compile(rf",?\s*ngày\s*(\d{{1,2}})\s*(?:/|-|\.|tháng)\s*(\d{{1,2}})\s*(?:/|-|\.|năm)\s*({YEAR})")
+ISSUER_END = re.compile(
+    rf"\s+(?:về|V/v|quy\s+định|hướng\s+dẫn|ban\s+hành|phê\s+duyệt|thực\s+hiện|sửa\s+đổi|ngày|năm|tại|đối\s+với|"
+    rf"để|và\s+(?:các\s+)?[a-zà-ỹđ]|và\s+(?:{{types}}))(?!\w)|,(?!\s*[{LOW}])|[;.:\n“\"]|$"
+)
+STANDARD = re.compile(
+    rf"(?<![\w/])(?P<std>(?:TCVN\s+)?(?:ISO/IEC|ISO|TCVN|QCVN|EN)\s*\d+[A-Z]?(?:[-.]\d+)*"
+    rf"(?:\s*:\s*{YEAR})?(?:/[{UP}]+(?:/SĐ\d+:{YEAR})?)?)"
 )
 
 
 @lru_cache(maxsize=1)
+def _type_words() -> tuple[str, ...]:
+    names = set(doc_type_names()) | {"Văn bản", "Công văn", "Chương trình hành động"}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def _symbol_pattern() -> re.Pattern[str]:
-    types = alternation(tuple(sorted(set(doc_type_names()) | {"Văn bản", "Công văn", "Chương trình hành động"},
-                                     key=len, reverse=True)))
+    types = alternation(_type_words())
+    abbreviations = alternation(tuple(sorted({r[1].split(",")[0] for r in data_rows("doc_types.tsv")},
+                                             key=len, reverse=True)))
+    title_word = rf"(?!(?:{types})\b)[^\s,;:()“”\"]+"
     return re.compile(
-        rf"(?:(?P<type>{types})\s+)?(?:(?:số|Số)\s*:?\s*)?(?<![\w/.-]){SYMBOL}(?![\w/])(?:{DATE})?"
-        rf"(?:{ISSUER.format(types=types)})?",
-        re.I,
+        rf"(?:(?P<type>(?i:{types}))(?P<title>(?:\s+{title_word}){{0,8}}?)\s+(?=(?:số|Số)\b|\d)"
+        rf"|(?P<abbrtype>{abbreviations})\s+(?=số\b))?"
+        rf"(?P<so>(?:số|Số)\s*:?\s*)?(?<![\w/.-]){SYMBOL}(?![\w/])(?:{DATE}|\s+năm\s+{YEAR}(?![/\d]))?"
     )
+
+
+@lru_cache(maxsize=1)
+def _issuer_end() -> re.Pattern[str]:
+    return re.compile(ISSUER_END.pattern.replace("{types}", alternation(_type_words())))
 
 
 @lru_cache(maxsize=1)
 def _law_pattern() -> re.Pattern[str]:
     heads = alternation(data_words("law_titles.txt"))
+    stop = (r"số|năm|có|được|về|và\s+các|để|đã|sẽ|thì|là|này|hiện\s+hành|hiệu\s+lực|thi\s+hành|quy\s+định|"
+            r"sửa\s+đổi|của|theo|tại|đối\s+với|trong|ngày|cho|các|và\s+(?:" + heads + ")")
     return re.compile(
-        rf"(?<![\w])(?P<title>(?:{heads})\s+[{UP}À-Ỹ][\wÀ-ỹ]*(?:(?:\s+|,\s+)(?!(?:số|năm|có|được|về|và\s+các|để|"
-        rf"và\s+(?:{heads})|"
-        rf"đã|sẽ|thì|là|này|hiện\s+hành|hiệu\s+lực|thi\s+hành|quy\s+định|sửa\s+đổi|của|theo|tại|đối\s+với|"
-        rf"trong|ngày|cho|các)\b)[\wÀ-ỹ]+)*)"
-        rf"(?:\s+(?:số\s+\d+/(?:19|20)\d{{2}}/QH\d+|(?:năm\s+)?(?P<year>(?:19|20)\d{{2}})))?(?=[\s,;.()]|$)",
+        rf"(?<![\w])(?P<head>{heads})\s+(?P<first>[\w{UP}À-Ỹ][\wÀ-ỹ]*)"
+        rf"(?P<rest>(?:(?:\s+|,\s+|\s+-\s+)(?!(?:{stop})\b|\d)[\wÀ-ỹ]+)*)"
+        rf"(?:\s+(?:năm\s+)?(?P<year>{YEAR})(?![/\d])|{DATE})?(?=[\s,;.()”\"]|$)"
     )
 
 
@@ -67,57 +88,119 @@ def find_references(text: str) -> list[Reference]:
     found: list[Reference] = []
     taken: list[tuple[int, int]] = []
     for match in _symbol_pattern().finditer(text):
-        found.append(_from_symbol(match))
-        taken.append(match.span())
+        if not _plausible(match):
+            continue
+        ref = _from_symbol(match, text)
+        found.append(ref)
+        taken.append(ref.span)  # type: ignore[arg-type]
     for match in STANDARD.finditer(text):
         if not _overlaps(match.span(), taken):
-            std = re.sub(r"\s+", " ", match["std"]).replace(": ", ":")
+            std = re.sub(r"\s*:\s*", ":", re.sub(r"\s+", " ", match["std"]))
+            std = re.sub(r"^(QCVN|TCVN|ISO|EN)(?=\d)", r"\1 ", std)
             found.append(Reference(text=match.group(), type="Tiêu chuẩn", symbol=std, span=match.span()))
             taken.append(match.span())
     for match in _law_pattern().finditer(text):
-        if _overlaps(match.span(), taken) or _is_generic_law(match["title"]):
-            continue
-        title = match["title"].strip(" ,")
-        kind = "Luật" if re.match(r"(Bộ\s+)?[Ll]uật", title) else title.split()[0]
-        found.append(Reference(text=match.group().strip(), type=kind, symbol=title,
-                               date=match["year"], span=match.span()))
-        taken.append(match.span())
+        ref = _from_law(match)
+        if ref is not None and not _overlaps(ref.span, taken):  # type: ignore[arg-type]
+            found.append(ref)
+            taken.append(ref.span)  # type: ignore[arg-type]
     return sorted(found, key=lambda r: r.span or (0, 0))
+
+
+def _plausible(match: re.Match[str]) -> bool:
+    """A one-part symbol ("01/QĐ", "10/DH") counts only after a type word or "số"."""
+    if match["abbr2"] and "-" not in match["abbr2"]:
+        return bool(match["type"] or match["so"] or match["abbrtype"])
+    return True
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
 
 
-def _is_generic_law(title: str) -> bool:
-    return bool(re.fullmatch(r"(Bộ\s+)?Luật\s+(này|hiện\s+hành)|Luật", title.strip()))
-
-
-def _from_symbol(match: re.Match[str]) -> Reference:
+def _from_symbol(match: re.Match[str], text: str) -> Reference:
     number = match["number"]
     if match["party"]:
         symbol = f"{number}-{match['party']}/{match['org']}"
         abbreviation = match["party"]
     elif match["year"]:
-        abbr = re.sub(r"\s+", "", match["abbr1"])
+        abbr = _mend_abbreviation(match["abbr1"])
         symbol = f"{number}/{match['year']}/{abbr}"
         abbreviation = abbr.split("-")[0]
     else:
-        abbr = re.sub(r"\s+", "", match["abbr2"])
+        abbr = _mend_abbreviation(match["abbr2"])
         symbol = f"{number}/{abbr}"
         abbreviation = abbr.split("-")[0]
-    symbol = _fix_d(symbol)
-    kind = match["type"]
-    if kind:
-        kind = kind[:1].upper() + kind[1:].lower()
-    else:
+    kind = _type_name(match["type"] or (doc_type_by_abbreviation().get(match["abbrtype"].upper())
+                                        if match["abbrtype"] else None))
+    if kind is None:
         kind = doc_type_by_abbreviation().get(abbreviation.upper(), "Công văn")
-    date = f"{match['y']}-{int(match['m']):02d}-{int(match['d']):02d}" if match["y"] else None
-    issuer = match["who"].strip() if match["who"] else None
-    return Reference(text=match.group().strip(), type=kind, number=number, symbol=symbol,
-                     date=date, issuer=issuer, span=match.span())
+    date = _iso(match["d"], match["m"], match["y"]) if match["y"] else None
+    end = match.end()
+    issuer = None
+    tail = re.match(r"\s+của\s+", text[end:])
+    if tail:
+        who_start = end + tail.end()
+        stop = _issuer_end().search(text, who_start)
+        who_end = stop.start() if stop else len(text)
+        who = _balanced(text[who_start:who_end]).strip()
+        if who:
+            issuer, end = who, who_start + len(who)
+            if date is None and (late := TRAILING_DATE.match(text, end)):
+                date, end = _iso(*late.groups()), late.end()
+    start = match.start("abbrtype") if match["abbrtype"] else match.start()
+    return Reference(text=text[start:end].strip(), type=kind, number=number, symbol=symbol,
+                     date=date, issuer=issuer, span=(start, end))
 
 
-def _fix_d(symbol: str) -> str:
-    """OCR and typing write NĐ, QĐ as ND, QD; restore the Đ."""
-    return re.sub(r"(?<![A-Z])(N|Q)D(?=-|/|$)", r"\1Đ", symbol)
+def _balanced(text: str) -> str:
+    """Cut at the first ")" that closes a parenthesis opened before the reference."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += char == "("
+        depth -= char == ")"
+        if depth < 0:
+            return text[:i]
+    return text
+
+
+def _type_name(word: str | None) -> str | None:
+    if not word:
+        return None
+    word = re.sub(r"\s+", " ", word)
+    word = word[:1].upper() + word[1:].lower()
+    return {"Chương trình hành động": "Chương trình", "Bộ luật": "Luật"}.get(word, word)
+
+
+def _iso(d: str, m: str, y: str) -> str | None:
+    day, month = int(d), int(m)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{y}-{month:02d}-{day:02d}"
+
+
+def _mend_abbreviation(abbr: str) -> str:
+    """Drop spaces, restore the hyphen after a type abbreviation, and Đ for OCR's D."""
+    parts = [p for p in re.split(r"\s*-\s*|\s+", abbr.strip()) if p]
+    first = parts[0]
+    if len(parts) == 1 or first not in doc_type_by_abbreviation():
+        for abbreviation in HYPHEN_AFTER:
+            rest = first[len(abbreviation):]
+            if (len(abbreviation) >= 2 and first.upper().startswith(abbreviation) and len(rest) >= 2
+                    and rest[:1].isupper() and first[: len(abbreviation)] in (abbreviation, abbreviation.title())):
+                parts = [first[: len(abbreviation)], rest, *parts[1:]]
+                break
+    return re.sub(r"(?<![A-ZĐ])(N|Q)D(?=-|/|$)", r"\1Đ", "-".join(parts))
+
+
+def _from_law(match: re.Match[str]) -> Reference | None:
+    head, first = match["head"], match["first"]
+    title = f"{head} {first}{match['rest'] or ''}".strip(" ,")
+    if first[:1].islower() and not (head.lower() == "bộ luật" or match["year"] or match["y"]
+                                    or head in ("Công ước", "Hiệp định", "Thỏa thuận", "Thoả thuận")):
+        return None
+    if re.fullmatch(r"(?:Bộ\s+)?[Ll]uật\s+(?:này|hiện\s+hành|khác)", title):
+        return None
+    kind = "Luật" if re.match(r"(?:Bộ\s+)?[Ll]uật", head) else head
+    date = match["year"] or (_iso(match["d"], match["m"], match["y"]) if match["y"] else None)
+    return Reference(text=match.group().strip(), type=kind, symbol=title, date=date, span=match.span())
