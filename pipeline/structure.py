@@ -34,6 +34,9 @@ SIGN_PREFIX = re.compile(r"^(KT|TL|TM|TUQ|Q|PT|UQ)\s*\.\s*", re.I)
 NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
 PERSON_TITLE = re.compile(r"^(Ông|Bà|Đ/c|Đồng chí)\.?\s+", re.I)
 INTRO_END = re.compile(r"(như\s+sau|sau\s+đây|dưới\s+đây|cụ\s+thể|kết\s+luận|yêu\s+cầu|chỉ\s+đạo)\s*:\s*$", re.I)
+AUTHORITY = re.compile(r"^(ỦY\s+BAN|UỶ\s+BAN|UBND|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|CHỦ\s+TỊCH|THỦ\s+TƯỚNG|HỘI\s+ĐỒNG|"
+                       r"CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|CỤC\s+TRƯỞNG)\b")
+ATTACHMENT = re.compile(r"^(PHỤ\s+LỤC|DANH\s+MỤC)\b")
 CLOSING = re.compile(r"^(Trên\s+đây\s+là|Nơi\s+nhận)", re.I)
 
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
@@ -102,15 +105,36 @@ class Structure:
 
 
 def parse(text: str) -> Structure:
-    """Split normalised text into header, body blocks and closing."""
+    """Split normalised text into header, body blocks and closing, then attached documents."""
     lines = _lines_with_offsets(text)
     header = Header()
     body_start = _parse_header(lines, header)
-    body_end = _parse_closing(lines, body_start, header)
+    body_end, closing_end = _parse_closing(lines, body_start, header)
     blocks = _blocks(lines[body_start:body_end], header)
     _nest(blocks)
     preamble = _assign_roles(blocks)
+    for start, end in _attachments(lines, closing_end):
+        part = _blocks(lines[start:end], Header(), first_index=len(blocks))
+        _nest(part)
+        _assign_roles(part)
+        blocks.extend(part)
     return Structure(text=text, header=header, blocks=blocks, preamble=preamble)
+
+
+def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> list[tuple[int, int]]:
+    """Body line ranges of documents printed after the signature (a plan "kèm theo" a decision, a phụ lục)."""
+    rest = [i for i in range(start, len(lines)) if lines[i][0]]
+    if depth > 4 or len(rest) < 5:
+        return []
+    title = next((i for i in rest[:40] if _doc_type_title(lines[i][0]) or ATTACHMENT.match(lines[i][0])), None)
+    if title is None:
+        return []
+    sub = lines[start:]
+    body_start = start + _parse_header(sub, Header())
+    body_end, closing_end = _parse_closing(lines, body_start, Header())
+    if body_end <= body_start:
+        return []
+    return [(body_start, body_end), *_attachments(lines, closing_end, depth + 1)]
 
 
 def _lines_with_offsets(text: str) -> list[tuple[str, int]]:
@@ -171,7 +195,7 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
             in_subject = True
         elif re.match(r"^Kính\s+gửi", line, re.I):
             return _parse_addressees(lines, i, header, subject)
-        elif in_subject and len(line) < 200 and not _starts_body(line):
+        elif in_subject and len(line) < 200 and not _starts_body(line) and not AUTHORITY.match(line):
             subject.append(line)
         elif not seen_title and not subject and _is_upper(line) and header.date is None:
             header.issuer_lines.append(line)
@@ -220,20 +244,22 @@ def _clean_item(item: str) -> str:
 # -- closing ----------------------------------------------------------------
 
 
-def _parse_closing(lines: list[tuple[str, int]], start: int, header: Header) -> int:
-    """Read "Nơi nhận" and the signature block; return the index where the body ends."""
+def _parse_closing(lines: list[tuple[str, int]], start: int, header: Header) -> tuple[int, int]:
+    """Read "Nơi nhận" and the signature block; return where the body ends and where the closing ends."""
     end = len(lines)
     recipients_at = next(
         (i for i in range(start, len(lines)) if re.match(r"^Nơi\s+nhận", lines[i][0], re.I)), None
     )
     sign_at = _signature_start(lines, start)
+    closing_end = len(lines)
     if recipients_at is not None:
         end = recipients_at
         header.recipients = _recipients(lines, recipients_at)
+        closing_end = _recipients_end(lines, recipients_at)
     if sign_at is not None:
         end = min(end, sign_at)
-        _signature(lines, sign_at, header)
-    return end
+        closing_end = max(closing_end if recipients_at is not None else 0, _signature(lines, sign_at, header))
+    return end, closing_end
 
 
 def _signature_start(lines: list[tuple[str, int]], start: int) -> int | None:
@@ -254,9 +280,11 @@ def _followed_by_name(lines: list[tuple[str, int]], i: int) -> bool:
     return any(NAME.match(line) for line, _ in lines[i + 1 : i + 6])
 
 
-def _signature(lines: list[tuple[str, int]], at: int, header: Header) -> None:
+def _signature(lines: list[tuple[str, int]], at: int, header: Header) -> int:
+    """Fill signer and title; return the index after the signer's name."""
     titles: list[str] = []
-    for line, _ in lines[at : at + 12]:
+    end = at + 1
+    for offset, (line, _) in enumerate(lines[at : at + 12]):
         if not line or re.match(r"^\(?(Đã\s+ký|ký|Ký\s+tên|đóng\s+dấu)", line, re.I):
             continue
         if re.match(r"^Nơi\s+nhận", line, re.I) or line.startswith("-"):
@@ -265,10 +293,19 @@ def _signature(lines: list[tuple[str, int]], at: int, header: Header) -> None:
             titles.append(line)
         elif NAME.match(PERSON_TITLE.sub("", line)):
             header.signer = line
+            end = at + offset + 1
             break
     if titles:
         title = titles[-1] if len(titles) > 1 else SIGN_PREFIX.sub("", titles[-1])
         header.signer_title = title
+    return end
+
+
+def _recipients_end(lines: list[tuple[str, int]], at: int) -> int:
+    i = at + 1
+    while i < len(lines) and (not lines[i][0] or re.match(r"^[-–+•]", lines[i][0])):
+        i += 1
+    return i
 
 
 def _recipients(lines: list[tuple[str, int]], at: int) -> list[str]:
@@ -286,7 +323,7 @@ def _recipients(lines: list[tuple[str, int]], at: int) -> list[str]:
 # -- body -------------------------------------------------------------------
 
 
-def _blocks(lines: list[tuple[str, int]], header: Header) -> list[Block]:
+def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0) -> list[Block]:
     blocks: list[Block] = []
     for line, start in lines:
         if not line or RULE.match(line):
@@ -302,7 +339,8 @@ def _blocks(lines: list[tuple[str, int]], header: Header) -> list[Block]:
         text = line[body_at:]
         if not text.strip():
             continue
-        blocks.append(Block(len(blocks), kind, marker, text, (start + body_at, start + len(line))))
+        index = first_index + len(blocks)
+        blocks.append(Block(index, kind, marker, text, (start + body_at, start + len(line))))
     return blocks
 
 
@@ -333,11 +371,12 @@ def _assign_roles(blocks: list[Block]) -> list[Block]:
     """Mark each block's role; return the preamble blocks (before the first heading or intro)."""
     first = _first_work_block(blocks)
     preamble = blocks[:first]
+    by_index = {b.index: b for b in blocks}
     for block in preamble:
         block.role = "preamble"
     for block in blocks[first:]:
         own = section_role(block.text) if block.numbered else None
-        parent_role = blocks[block.parent].role if block.parent is not None else "assign"
+        parent_role = by_index[block.parent].role if block.parent is not None else "assign"
         block.role = own or parent_role
         if CLOSING.match(block.text):
             block.role = "closing"
@@ -345,15 +384,16 @@ def _assign_roles(blocks: list[Block]) -> list[Block]:
 
 
 def _first_work_block(blocks: list[Block]) -> int:
-    for block in blocks:
+    """Position (in ``blocks``) of the first block after the preamble."""
+    for position, block in enumerate(blocks):
         if block.numbered:
-            return block.index
+            return position
         if INTRO_END.search(block.text):
-            return block.index + 1
+            return position + 1
     # no heading, no intro: paragraphs that only give context come first
-    for block in blocks:
+    for position, block in enumerate(blocks):
         if not re.match(r"^(Thực\s+hiện|Căn\s+cứ|Ngày\s+\d|Theo|Sau\s+khi|Xét|Vừa\s+qua|Qua)\b", block.text):
-            return block.index
+            return position
     return len(blocks)
 
 

@@ -27,6 +27,8 @@ NO_TASK = re.compile(
     r"|chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ",
     re.I,
 )
+DECISION = re.compile(r"^(Phê\s+duyệt|Ban\s+hành|Thành\s+lập|Công\s+nhận|Bãi\s+bỏ|Chấp\s+thuận|Cho\s+phép)\b")
+"""An article of a decision that decides rather than assigns work."""
 EXPLICIT_LEAD = re.compile(
     r"^(?:(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Chủ\s+tịch)[^,;:]{0,40}?\s+)?[Gg]iao\s+"
     r"|(?:^|[:;.]\s+)[Gg]iao\s+(?=[^,;:]{3,80}?\s+chủ\s+trì)"
@@ -79,6 +81,8 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
 
 def _is_task(block: Block, blocks: list[Block]) -> bool:
     if block.role != "assign" or block.children:
+        return False
+    if block.kind == "article" and DECISION.match(block.text):
         return False
     text = block.text.strip()
     if NO_TASK.search(text) or text.endswith(":"):
