@@ -51,7 +51,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("plus", re.compile(r"^(?P<m>\+)\s*")),
     ("bullet", re.compile(r"^(?P<m>[•●▪■►✓○*])\s*")),
 ]
-NUMBERED = ("part", "article", "roman", "arabic3", "arabic2", "arabic", "letter")
+NUMBERED = ("part", "article", "roman", "arabic", "arabic2", "arabic3", "letter")
 RANK = {kind: rank for rank, kind in enumerate(NUMBERED)}
 
 
@@ -67,10 +67,18 @@ class Block:
     parent: int | None = None
     children: list[int] = field(default_factory=list)
     role: str = "assign"
+    part: int = 0  # 0: the document itself; 1, 2 ...: documents attached after its signature
 
     @property
     def numbered(self) -> bool:
         return self.kind in NUMBERED
+
+    @property
+    def is_sentence(self) -> bool:
+        """A numbered item that is a full instruction ("1.1. Triển khai ... ."), not a heading."""
+        text = self.text.strip()
+        return (self.numbered and len(text) > 60 and text.endswith((".", ";")) and section_role(text) is None
+                and not re.match(r"(Về|Đối\s+với|Công\s+tác)\s", text))
 
     @property
     def heading(self) -> str:
@@ -112,13 +120,20 @@ def parse(text: str) -> Structure:
     body_end, closing_end = _parse_closing(lines, body_start, header)
     blocks = _blocks(lines[body_start:body_end], header)
     _nest(blocks)
-    preamble = _assign_roles(blocks)
-    for start, end in _attachments(lines, closing_end):
-        part = _blocks(lines[start:end], Header(), first_index=len(blocks))
+    preamble = _assign_roles(blocks, _default_role(header.doc_type_line))
+    for number, (start, end) in enumerate(_attachments(lines, closing_end), start=1):
+        part = _blocks(lines[start:end], Header(), first_index=len(blocks), part=number)
         _nest(part)
-        _assign_roles(part)
+        _assign_roles(part, "assign")
         blocks.extend(part)
     return Structure(text=text, header=header, blocks=blocks, preamble=preamble)
+
+
+def _default_role(doc_type_line: str | None) -> str:
+    """Reports, minutes and submissions assign work only in the parts that say so ("Kiến nghị")."""
+    if doc_type_line and re.match(r"(BÁO\s+CÁO|BIÊN\s+BẢN|TỜ\s+TRÌNH|PHIẾU\s+TRÌNH)", doc_type_line.upper()):
+        return "assessment"
+    return "assign"
 
 
 def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> list[tuple[int, int]]:
@@ -323,7 +338,7 @@ def _recipients(lines: list[tuple[str, int]], at: int) -> list[str]:
 # -- body -------------------------------------------------------------------
 
 
-def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0) -> list[Block]:
+def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0, part: int = 0) -> list[Block]:
     blocks: list[Block] = []
     for line, start in lines:
         if not line or RULE.match(line):
@@ -340,7 +355,7 @@ def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0) 
         if not text.strip():
             continue
         index = first_index + len(blocks)
-        blocks.append(Block(index, kind, marker, text, (start + body_at, start + len(line))))
+        blocks.append(Block(index, kind, marker, text, (start + body_at, start + len(line)), part=part))
     return blocks
 
 
@@ -349,7 +364,7 @@ def _nest(blocks: list[Block]) -> None:
     stack: list[Block] = []
     for block in blocks:
         if block.kind == "para":
-            while stack and not stack[-1].numbered:
+            while stack and (not stack[-1].numbered or stack[-1].is_sentence):
                 stack.pop()
         elif block.numbered:
             while stack and (not stack[-1].numbered or RANK[stack[-1].kind] >= RANK[block.kind]):
@@ -367,7 +382,7 @@ def _nest(blocks: list[Block]) -> None:
             stack.append(block)
 
 
-def _assign_roles(blocks: list[Block]) -> list[Block]:
+def _assign_roles(blocks: list[Block], default: str = "assign") -> list[Block]:
     """Mark each block's role; return the preamble blocks (before the first heading or intro)."""
     first = _first_work_block(blocks)
     preamble = blocks[:first]
@@ -376,7 +391,7 @@ def _assign_roles(blocks: list[Block]) -> list[Block]:
         block.role = "preamble"
     for block in blocks[first:]:
         own = section_role(block.text) if block.numbered else None
-        parent_role = by_index[block.parent].role if block.parent is not None else "assign"
+        parent_role = by_index[block.parent].role if block.parent is not None else default
         block.role = own or parent_role
         if CLOSING.match(block.text):
             block.role = "closing"

@@ -9,7 +9,7 @@ time and citation extractors are called on each task's own text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.actions import action_types, find_cues
 from pipeline.deadlines import extract_time, find_deadline
@@ -44,6 +44,12 @@ SUPPORT_BEFORE = re.compile(
     r"\s+$",
     re.I,
 )
+ADDRESSED = re.compile(
+    r"^(?:(?:Yêu\s+cầu|Nhiệm\s+vụ|Trách\s+nhiệm)(?:\s+(?:đối\s+với|của))?|Đối\s+với|Về\s+phía)\s+", re.I
+)
+"""A heading that names who its part is for ("Yêu cầu đối với các tổ chức, cá nhân ...")."""
+EXECUTION = re.compile(r"^(?:Tổ\s+chức\s+thực\s+hiện|TỔ\s+CHỨC\s+THỰC\s+HIỆN)")
+IN_CHARGE = re.compile(r"^(?P<unit>[^,;:]{3,80}?)\s+(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+)?chủ\s+trì\b")
 LIST_GLUE = re.compile(r"^\s*(?:,|và|hoặc|;)\s*$")
 SUPPORT_AFTER = re.compile(r"^\s+tham\s+mưu\s+(?:thực\s+hiện|triển\s+khai)", re.I)
 
@@ -55,6 +61,7 @@ class _Context:
     reference_date: str | None
     addressees: list[str]
     heading_units: dict[int, list[str]]
+    executors: dict[int, list[str]] = field(default_factory=dict)
 
 
 def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
@@ -80,7 +87,7 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
 
 
 def _is_task(block: Block, blocks: list[Block]) -> bool:
-    if block.role != "assign" or block.children:
+    if block.role != "assign" or (block.children and not block.is_sentence):
         return False
     if block.kind == "article" and DECISION.match(block.text):
         return False
@@ -169,7 +176,7 @@ def _context_block(block: Block, blocks: list[Block]) -> Block | None:
 
 def _section(block: Block, blocks: list[Block]) -> str | None:
     node = blocks[block.parent] if block.parent is not None else None
-    while node is not None and not node.numbered:
+    while node is not None and (not node.numbered or node.is_sentence):
         node = blocks[node.parent] if node.parent is not None else None
     return node.heading if node is not None else None
 
@@ -194,9 +201,39 @@ def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[l
         units = _heading_units(ctx, ancestor)
         if units:
             return units, []
+    if executor := _part_executor(ctx, block.part):
+        return executor, []
     if ctx.addressees:
         return list(ctx.addressees), []
     return ([ctx.info.issuer] if ctx.info.issuer else []), []
+
+
+def _part_executor(ctx: _Context, part: int) -> list[str]:
+    """The unit a plan's "Tổ chức thực hiện" part puts in charge ("Sở Xây dựng là cơ quan chủ trì")."""
+    if part in ctx.executors:
+        return ctx.executors[part]
+    blocks = [b for b in ctx.structure.blocks if b.part == part]
+    units: list[str] = []
+    for heading in (b for b in blocks if b.numbered and EXECUTION.match(b.text)):
+        for child in _descendants(heading, ctx.structure.blocks):
+            if child.numbered and (found := _heading_units(ctx, child)):
+                units = found
+            elif m := IN_CHARGE.match(child.text):
+                units = split_units(m["unit"])
+            if units:
+                break
+        if units:
+            break
+    ctx.executors[part] = units
+    return units
+
+
+def _descendants(block: Block, blocks: list[Block]) -> list[Block]:
+    out = []
+    for index in block.children:
+        out.append(blocks[index])
+        out.extend(_descendants(blocks[index], blocks))
+    return out
 
 
 def _chain(text: str, mentions: list[UnitMention]) -> list[UnitMention]:
@@ -223,11 +260,14 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     """Units a heading hands its part to, in the form the part's own text uses for them."""
     if heading.index in ctx.heading_units:
         return ctx.heading_units[heading.index]
-    text = re.sub(r"^(Giao|Đối\s+với|Về\s+phía|Trách\s+nhiệm\s+của)\s+", "", heading.text.strip(" :"))
+    text = heading.text.strip(" :.")
+    addressed = ADDRESSED.match(text)
+    text = text[addressed.end() :] if addressed else re.sub(r"^Giao\s+", "", text)
     mentions = find_units(text)
     units: list[str] = []
     if mentions and mentions[0].start == 0:
-        units = split_units(text[: _chain(text, mentions)[-1].end])
+        whole = addressed and len(mentions) == 1
+        units = [capitalise(text)] if whole else split_units(text[: _chain(text, mentions)[-1].end])
     if units:
         joined = _loose_key(" ".join(units))
         for child in (ctx.structure.blocks[i] for i in heading.children):
