@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 export HF_HUB_OFFLINE := 1
 
-.PHONY: install demo test lint bench compare train evaluate evaluate-test schema clean
+.PHONY: install demo test lint bench compare train evaluate evaluate-test evaluate-dev evaluate-split schema clean
 
 $(BIN)/nhiemvu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +51,14 @@ clean:
 	rm -rf out .pytest_cache
 
 evaluate-test: install  ## score the pipeline on the held-out test split of data/annotations
-	$(BIN)/nhiemvu annotations materialise out/gold-test --split test --corpus $(SHARED)/corpus
-	rm -rf out/test-sources && mkdir -p out/test-sources
-	$(BIN)/python -c "import json,os; [os.symlink(os.path.abspath('$(SHARED)/'+json.load(open('out/gold-test/'+f))['source']), 'out/test-sources/'+f[:-5]+'.txt') for f in os.listdir('out/gold-test')]"
-	$(BIN)/nhiemvu extract out/test-sources --out out/pred-test --quiet
-	$(BIN)/nhiemvu evaluate out/gold-test out/pred-test
+	$(MAKE) --no-print-directory evaluate-split SPLIT=test
+
+evaluate-dev: install  ## score the pipeline on the dev split (the one to tune rules on)
+	$(MAKE) --no-print-directory evaluate-split SPLIT=dev
+
+evaluate-split:
+	$(BIN)/nhiemvu annotations materialise out/gold-$(SPLIT) --split $(SPLIT) --corpus $(SHARED)/corpus
+	rm -rf out/$(SPLIT)-sources && mkdir -p out/$(SPLIT)-sources
+	$(BIN)/python -c "import json,os; [os.symlink(os.path.abspath('$(SHARED)/'+json.load(open('out/gold-$(SPLIT)/'+f))['source']), 'out/$(SPLIT)-sources/'+f[:-5]+'.txt') for f in os.listdir('out/gold-$(SPLIT)')]"
+	$(BIN)/nhiemvu extract out/$(SPLIT)-sources --out out/pred-$(SPLIT) --quiet
+	$(BIN)/nhiemvu evaluate out/gold-$(SPLIT) out/pred-$(SPLIT)

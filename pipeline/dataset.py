@@ -5,8 +5,9 @@ Reads files and folders; writes into an output folder
 * ``documents.jsonl``: one contract object a line;
 * ``tasks``, ``documents``, ``references`` tables (``.parquet``, or ``.csv``);
 * ``errors.jsonl``: one line per file that gave no document, with the reason;
-* ``manifest.jsonl``: path, sha256 and outcome of every file done, so that a
-  rerun skips unchanged files and a crashed run resumes where it stopped.
+* ``manifest.jsonl``: path, sha256, pipeline fingerprint and outcome of every
+  file done, so that a rerun skips files unchanged since the same pipeline
+  read them, and a crashed run resumes where it stopped.
 
 Every final file is written to a temporary name and renamed into place.
 """
@@ -54,6 +55,17 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise FileNotFoundError(path)
 
 
+def pipeline_fingerprint() -> str:
+    """A hash of the pipeline's code and data tables: output made by other code is redone."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.suffix in {".py", ".tsv", ".txt", ".json"} and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -76,6 +88,7 @@ def run_batch(
     files = list(iter_files(paths))
     used_ids = {entry["doc_id"] for entry in done.values() if entry.get("doc_id")}
     skipped = 0
+    version = pipeline_fingerprint()
     for name in ("documents.jsonl.partial", "errors.jsonl.partial", "manifest.jsonl"):
         _end_cut_line(out / name)
     with (out / "documents.jsonl.partial").open("a", encoding="utf-8") as docs_out, \
@@ -84,11 +97,11 @@ def run_batch(
         for file in (progress(files) if progress else files):
             digest = sha256_file(file)
             previous = done.get(str(file))
-            if previous and previous["sha256"] == digest:
+            if previous and previous["sha256"] == digest and previous.get("pipeline") == version:
                 skipped += 1
                 continue
             doc_id = previous["doc_id"] if previous else _unique_id(file.stem, used_ids)
-            entry = {"path": str(file), "sha256": digest, "doc_id": doc_id}
+            entry = {"path": str(file), "sha256": digest, "doc_id": doc_id, "pipeline": version}
             try:
                 document = extract_file(file, doc_id)
                 docs_out.write(document.to_json() + "\n")

@@ -392,7 +392,9 @@ def _assign_roles(blocks: list[Block], default: str = "assign") -> list[Block]:
     for block in blocks[first:]:
         own = section_role(block.text) if block.numbered else None
         parent_role = by_index[block.parent].role if block.parent is not None else default
-        block.role = own or parent_role
+        # inside an assessment or a statement of purpose, a heading ("1. Đối với Công ty X") stays so
+        block.role = parent_role if parent_role in ("assessment", "purpose") and block.parent is not None \
+            else own or parent_role
         if CLOSING.match(block.text):
             block.role = "closing"
     return preamble

@@ -30,7 +30,8 @@ NO_TASK = re.compile(
 DECISION = re.compile(r"^(Phê\s+duyệt|Ban\s+hành|Thành\s+lập|Công\s+nhận|Bãi\s+bỏ|Chấp\s+thuận|Cho\s+phép)\b")
 """An article of a decision that decides rather than assigns work."""
 EXPLICIT_LEAD = re.compile(
-    r"^(?:(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Chủ\s+tịch)[^,;:]{0,40}?\s+)?[Gg]iao\s+"
+    r"^(?:(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Chủ\s+tịch)[^,;:]{0,40}?\s+)?"
+    r"(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+"
     r"|(?:^|[:;.]\s+)[Gg]iao\s+(?=[^,;:]{3,80}?\s+chủ\s+trì)"
 )
 RESPONSIBLE = re.compile(
@@ -50,6 +51,8 @@ ADDRESSED = re.compile(
 """A heading that names who its part is for ("Yêu cầu đối với các tổ chức, cá nhân ...")."""
 EXECUTION = re.compile(r"^(?:Tổ\s+chức\s+thực\s+hiện|TỔ\s+CHỨC\s+THỰC\s+HIỆN)")
 IN_CHARGE = re.compile(r"^(?P<unit>[^,;:]{3,80}?)\s+(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+)?chủ\s+trì\b")
+FRONTED = re.compile(r"^\s*,?\s*(?:theo|căn\s+cứ|trong\s+phạm\s+vi|trên\s+cơ\s+sở)\b", re.I)
+"""An adverbial between a subject and its verb ("Các Sở theo chức năng, nhiệm vụ được giao chủ động ...")."""
 LIST_GLUE = re.compile(r"^\s*(?:,|và|hoặc|;)\s*$")
 SUPPORT_AFTER = re.compile(r"^\s+tham\s+mưu\s+(?:thực\s+hiện|triển\s+khai)", re.I)
 
@@ -133,7 +136,10 @@ def _subject(text: str) -> list[UnitMention]:
     if responsible:
         head = head[: responsible.start()]
     subject = [m for m in mentions if m.end <= len(head.rstrip()) + 1]
-    if not subject or len(head) - subject[-1].end > 25:
+    if not subject:
+        return []
+    gap = head[subject[-1].end :]
+    if len(gap) > 25 and not FRONTED.match(gap):
         return []
     return subject
 

@@ -128,3 +128,10 @@ def test_materialise_cli_writes_the_test_split(corpus, tmp_path):
     assert result.exit_code == 0, result.output
     split = json.loads((ROOT / "data" / "split.json").read_text(encoding="utf-8"))
     assert {p.stem for p in Path(tmp_path).glob("*.json")} == set(split["test"])
+
+
+def test_data_card_headline_matches_the_annotations(corpus):
+    from benchmarks.data_card_stats import headline
+
+    card = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    assert f"**{headline(load_gold(ANNOTATIONS, corpus))}**" in card, "rerun benchmarks/data_card_stats.py"
