@@ -44,8 +44,8 @@ compare: install  ## deadlines and citations vs dateparser and plain regexes (wr
 bench: install  ## speed and memory against a baseline measured in the same run
 	$(BIN)/python -m pipeline.bench
 
-train: install
-	@echo "No trained model yet: the pipeline is rule-based (see issue 'Trained models')."
+train: install  ## retrain models/ from data/annotations (seeded) and write models/metrics.json
+	$(BIN)/nhiemvu train --corpus $(SHARED)/corpus
 
 clean:
 	rm -rf out .pytest_cache

@@ -218,6 +218,41 @@ def import_labelstudio_command(in_file: Path, out_dir: Path) -> None:
         click.echo(f"{record['doc_id']}: {len(record['tasks'])} tasks")
 
 
+@main.command("train")
+@_corpus_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("models"),
+              show_default=True)
+@click.option("--date", "stamp", default=None, help="Date stamp of the model files (default: today).")
+def train_command(corpus: Path, out_dir: Path, stamp: str | None) -> None:
+    """Train the action-type classifier and the assignee suggester; write models/ and models/metrics.json."""
+    from pipeline.train import train
+
+    metrics = train(corpus, out_dir, stamp, log=lambda m: click.echo(m, err=True))
+    click.echo(json.dumps(metrics, ensure_ascii=False, indent=1))
+
+
+@main.command("suggest")
+@click.argument("text")
+@click.option("-k", "k", default=5, show_default=True, help="How many units.")
+@click.option("--candidate", "candidates", multiple=True, help="Restrict to these units (repeatable).")
+@click.option("--json", "as_json", is_flag=True)
+def suggest_command(text: str, k: int, candidates: tuple[str, ...], as_json: bool) -> None:
+    """Rank lead units for a draft task TEXT, with the past tasks behind each suggestion."""
+    from dataclasses import asdict
+
+    from pipeline.suggest import suggest
+
+    ranked = suggest(text, k=k, candidates=list(candidates) or None)
+    if as_json:
+        click.echo(json.dumps([asdict(s) for s in ranked], ensure_ascii=False, indent=1))
+        return
+    for rank, s in enumerate(ranked, 1):
+        note = "" if s.seen_in_training else "  (not seen in training)"
+        click.echo(f"{rank}. {s.unit}  {s.score:.3f}{note}")
+        for e in s.evidence[:2]:
+            click.echo(f"     ~ {e.similarity:.2f}  {e.text[:100]}")
+
+
 @main.command("schema")
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 def schema_command(out_dir: Path) -> None:
@@ -229,6 +264,15 @@ def schema_command(out_dir: Path) -> None:
                         encoding="utf-8")
         click.echo(path)
 
+
+def _register_optional_commands() -> None:
+    from pipeline.report import export_command, report_command
+
+    main.add_command(report_command)
+    main.add_command(export_command)
+
+
+_register_optional_commands()
 
 if __name__ == "__main__":
     main()

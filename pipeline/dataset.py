@@ -59,9 +59,11 @@ def pipeline_fingerprint() -> str:
     """A hash of the pipeline's code and data tables: output made by other code is redone."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in {".py", ".tsv", ".txt", ".json"} and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(package).as_posix().encode())
+    files = [p for p in package.rglob("*") if p.suffix in {".py", ".tsv", ".txt", ".json"}]
+    files += list((package.parent / "models").glob("*.joblib"))  # the shipped models change output too
+    for path in sorted(files):
+        if "__pycache__" not in path.parts:
+            digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -198,6 +200,7 @@ def _atomic(path: Path, write: Callable[[str], object]) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are meant to be shared
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -45,7 +45,7 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\t\v]", "    ", text)
     lines = _drop_page_numbers(text.split("\n"))
-    lines = [_drop_emphasis(line).rstrip() for line in lines]
+    lines = [_drop_emphasis(_table_row(line)).rstrip() for line in lines]
     lines = _read_columns(lines)
     return "\n".join(_unwrap(lines)).strip("\n") + "\n"
 
@@ -62,6 +62,17 @@ def _drop_page_numbers(lines: list[str]) -> list[str]:
                 continue
         out.extend(line.split("\f"))
     return out
+
+
+def _table_row(line: str) -> str:
+    """A markdown table row "|a   |b |" becomes its cells apart by a column gap; rule rows vanish."""
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
+        return line
+    cells = [cell.strip() for cell in stripped[1:-1].split("|")]
+    if all(re.fullmatch(r"[-:\s]*", cell) for cell in cells):
+        return ""
+    return "     ".join(cell if not re.fullmatch(r"-{3,}", cell) else "" for cell in cells).strip()
 
 
 def _drop_emphasis(line: str) -> str:

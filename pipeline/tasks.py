@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.actions import action_types, find_cues
+from pipeline.classify import predict_actions
 from pipeline.deadlines import extract_time, find_deadline
 from pipeline.evaluate import norm
 from pipeline.models import DocumentInfo, Task
@@ -53,6 +54,10 @@ EXECUTION = re.compile(r"^(?:Tổ\s+chức\s+thực\s+hiện|TỔ\s+CHỨC\s+TH�
 IN_CHARGE = re.compile(r"^(?P<unit>[^,;:]{3,80}?)\s+(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+)?chủ\s+trì\b")
 FRONTED = re.compile(r"^\s*,?\s*(?:theo|căn\s+cứ|trong\s+phạm\s+vi|trên\s+cơ\s+sở)\b", re.I)
 """An adverbial between a subject and its verb ("Các Sở theo chức năng, nhiệm vụ được giao chủ động ...")."""
+FALLBACK: list[UnitMention] = []
+"""The (shared, empty) mention list of a lead that no text names: the addressees or the issuer."""
+NORMATIVE = frozenset({"Luật", "Bộ luật", "Nghị định", "Thông tư", "Pháp lệnh"})
+"""Legal texts: their provisions are tasks only where a unit is named as responsible."""
 LIST_GLUE = re.compile(r"^\s*(?:,|và|hoặc|;)\s*$")
 SUPPORT_AFTER = re.compile(r"^\s+tham\s+mưu\s+(?:thực\s+hiện|triển\s+khai)", re.I)
 
@@ -83,7 +88,9 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
             continue
         for text, start in _split_subjects(block.text):
             span = (block.span[0] + start, block.span[0] + start + len(text))
-            task = _task(ctx, block, text, span, responsible)
+            task, named = _task(ctx, block, text, span, responsible)
+            if not named and info.doc_type in NORMATIVE:
+                continue
             task.task_id = f"T{len(tasks) + 1:02d}"
             tasks.append(task)
     return tasks
@@ -144,20 +151,21 @@ def _subject(text: str) -> list[UnitMention]:
     return subject
 
 
-def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], responsible: dict) -> Task:
+def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], responsible: dict) -> tuple[Task, bool]:
+    """The task of a block, and whether its lead is named (in its text, a heading or a responsibility line)."""
     context = _context_block(block, ctx.structure.blocks)
     time = extract_time(text, ctx.reference_date)
     deadline = time.deadline
     if deadline is None and context is not None:
         deadline = find_deadline(context.text, ctx.reference_date)
-    actions = action_types(text)
+    actions = predict_actions(text) or action_types(text)
     if actions == ["other"] and context is not None:
-        actions = action_types(context.text)
+        actions = predict_actions(context.text) or action_types(context.text)
     leads, lead_mentions = _leads(ctx, block, text, responsible)
     supports = _supports(text, lead_mentions, leads)
     if block.index in responsible and responsible[block.index][1]:
         supports += [u for u in responsible[block.index][1] if u not in supports]
-    return Task(
+    task = Task(
         task_id="",
         section=_section(block, ctx.structure.blocks),
         text=text.strip(),
@@ -171,6 +179,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
         references=find_references(text),
         span=span,
     )
+    return task, lead_mentions is not FALLBACK
 
 
 def _context_block(block: Block, blocks: list[Block]) -> Block | None:
@@ -210,8 +219,8 @@ def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[l
     if executor := _part_executor(ctx, block.part):
         return executor, []
     if ctx.addressees:
-        return list(ctx.addressees), []
-    return ([ctx.info.issuer] if ctx.info.issuer else []), []
+        return list(ctx.addressees), FALLBACK
+    return ([ctx.info.issuer] if ctx.info.issuer else []), FALLBACK
 
 
 def _part_executor(ctx: _Context, part: int) -> list[str]:

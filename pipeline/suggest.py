@@ -1,0 +1,147 @@
+"""Assignee suggestion: rank lead units for a draft task from past tasks.
+
+``AssigneeSuggester.fit(texts, leads)`` learns from past tasks (their text and
+lead units); ``suggest(text, k, candidates)`` ranks units by the TF-IDF cosine
+similarity of the draft to the past tasks each unit led (the best few
+neighbours per unit, summed), each suggestion with the similar past tasks
+behind it. ``candidates`` (the draft's addressees, or the organisation's
+units) restricts and normalises the ranking to those names; a candidate never
+seen in training is scored by how well its own name and the past tasks of
+units with a similar name match the draft.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.classify import MODELS, syllables
+from pipeline.evaluate import norm
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str
+    unit: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    unit: str
+    score: float
+    evidence: tuple[Evidence, ...] = ()
+    seen_in_training: bool = True
+
+
+def unit_key(name: str) -> str:
+    """Names that differ only in case, tone placement, "UBND" or punctuation are one unit."""
+    return norm(re.sub(r"^(các\s+)", "", name.strip(), flags=re.I))
+
+
+@dataclass
+class AssigneeSuggester:
+    neighbours: int = 5
+    ngram_range: tuple[int, int] = (1, 2)
+    names_: dict[str, str] = field(default_factory=dict)
+
+    def fit(self, texts: list[str], leads: list[list[str]]) -> AssigneeSuggester:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer_ = TfidfVectorizer(analyzer=self._analyze, sublinear_tf=True)
+        self.matrix_ = self.vectorizer_.fit_transform(texts)
+        self.texts_ = list(texts)
+        self.keys_: list[list[str]] = []
+        counts: dict[str, dict[str, int]] = {}
+        for units in leads:
+            keys = []
+            for unit in units:
+                key = unit_key(unit)
+                counts.setdefault(key, {}).setdefault(unit, 0)
+                counts[key][unit] += 1
+                keys.append(key)
+            self.keys_.append(keys)
+        # display each unit under the form it is most often written in
+        self.names_ = {key: max(forms, key=lambda f: (forms[f], -len(f))) for key, forms in counts.items()}
+        return self
+
+    def _analyze(self, text: str) -> list[str]:
+        tokens = syllables(text)
+        out = []
+        for n in range(self.ngram_range[0], self.ngram_range[1] + 1):
+            out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        return out
+
+    def suggest(self, text: str, k: int = 5, candidates: list[str] | None = None) -> list[Suggestion]:
+        from sklearn.metrics.pairwise import linear_kernel
+
+        similarity = linear_kernel(self.vectorizer_.transform([text]), self.matrix_)[0]
+        per_unit: dict[str, list[tuple[float, int]]] = {}
+        for index in similarity.argsort()[::-1][:400]:
+            if similarity[index] <= 0:
+                break
+            for key in self.keys_[index]:
+                per_unit.setdefault(key, []).append((float(similarity[index]), int(index)))
+        scored = {key: self._score(hits) for key, hits in per_unit.items()}
+        if candidates is not None:
+            return self._rank_candidates(text, candidates, scored, per_unit, k)
+        ranked = sorted(scored.items(), key=lambda item: -item[1])[:k]
+        return [Suggestion(self.names_[key], round(score, 4), self._evidence(per_unit[key], key))
+                for key, score in ranked]
+
+    def _score(self, hits: list[tuple[float, int]]) -> float:
+        top = sorted(hits, reverse=True)[: self.neighbours]
+        return sum(s for s, _ in top) / self.neighbours
+
+    def _evidence(self, hits: list[tuple[float, int]], key: str) -> tuple[Evidence, ...]:
+        return tuple(Evidence(self.texts_[i], self.names_[key], round(s, 4)) for s, i in sorted(hits, reverse=True)[:3])
+
+    def _rank_candidates(self, text: str, candidates: list[str], scored: dict[str, float],
+                         per_unit: dict[str, list[tuple[float, int]]], k: int) -> list[Suggestion]:
+        from sklearn.metrics.pairwise import linear_kernel
+
+        draft = self.vectorizer_.transform([text])
+        out = []
+        for name in dict.fromkeys(candidates):
+            key = unit_key(name)
+            if key in scored:
+                out.append(Suggestion(name, round(scored[key], 4), self._evidence(per_unit[key], key)))
+                continue
+            # unseen: the best-scoring known unit sharing its name's words, discounted, plus name overlap
+            words = set(key.split()) - {"sở", "ban", "phòng", "ủy", "nhân", "dân", "tỉnh", "các"}
+            related = [s for other, s in scored.items() if words and words & set(other.split())]
+            name_match = float(linear_kernel(draft, self.vectorizer_.transform([name]))[0][0])
+            out.append(Suggestion(name, round(0.5 * max(related, default=0.0) + 0.2 * name_match, 4),
+                                  seen_in_training=False))
+        return sorted(out, key=lambda s: -s.score)[:k]
+
+    def save(self, path: Path) -> Path:
+        import joblib
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, path)
+        return path
+
+    @staticmethod
+    def load(path: Path) -> AssigneeSuggester:
+        import joblib
+
+        return joblib.load(path)
+
+
+_LOADED: dict[Path, AssigneeSuggester] = {}
+
+
+def default_suggester() -> AssigneeSuggester:
+    found = sorted(MODELS.glob("suggest-*.joblib"))
+    if not found:
+        raise FileNotFoundError("no suggestion model in models/: run `nhiemvu train`")
+    if found[-1] not in _LOADED:
+        _LOADED[found[-1]] = AssigneeSuggester.load(found[-1])
+    return _LOADED[found[-1]]
+
+
+def suggest(text: str, k: int = 5, candidates: list[str] | None = None) -> list[Suggestion]:
+    """Rank lead units for a draft task text with the shipped model (see AssigneeSuggester)."""
+    return default_suggester().suggest(text, k=k, candidates=candidates)

@@ -1,0 +1,140 @@
+"""`nhiemvu train`: train the shipped models and measure them, reproducibly.
+
+Reads the gold annotations (data/annotations, texts from ../shared/corpus) and
+the fixed split (data/split.json); writes into models/
+
+* ``actions-tfidf-v1-<date>.joblib``: the action-type classifier (train + dev);
+* ``suggest-tfidf-v1-<date>.joblib``: the assignee suggester, learned from the
+  gold tasks of train + dev and the pipeline's tasks of every other corpus
+  document that is not in dev or test (its "silver" tasks);
+* ``metrics.json``: dev and test figures, sizes, times (for the model card).
+
+Dev figures come from models fitted on train only; the shipped models are then
+refitted on train + dev with the same settings; test is measured once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from pipeline.actions import action_types as rule_action_types
+from pipeline.annotations import load_gold, load_split
+from pipeline.classify import MODELS, ActionTypeClassifier
+from pipeline.evaluate import PRF, norm
+from pipeline.suggest import AssigneeSuggester, unit_key
+
+ROOT = Path(__file__).resolve().parent.parent
+NORMATIVE = {"Luật", "Bộ luật", "Nghị định", "Thông tư", "Nghị quyết", "Pháp lệnh"}
+ACTION_SETTINGS = {"analyzer": "syllables", "ngram_range": (1, 1), "C": 16.0, "threshold": 0.4, "cue_features": True,
+                   "random_state": 13}
+
+
+def action_scores(gold_tasks: list[dict], predicted: list[list[str]]) -> dict:
+    """Micro-F1, macro-F1 (over labels) and main-action accuracy."""
+    micro, per_label, main = PRF(), defaultdict(PRF), 0
+    for task, labels in zip(gold_tasks, predicted, strict=True):
+        micro.add(task["action_types"], labels)
+        main += bool(labels) and task["action_types"][0] == labels[0]
+        for label in set(task["action_types"]) | set(labels):
+            per_label[label].add([label] if label in task["action_types"] else [],
+                                 [label] if label in labels else [])
+    macro = sum(v.result()["f1"] for v in per_label.values()) / max(1, len(per_label))
+    return {"micro_f1": micro.result()["f1"], "macro_f1": round(macro, 4),
+            "main_action_accuracy": round(main / max(1, len(gold_tasks)), 4), "tasks": len(gold_tasks)}
+
+
+def silver_tasks(corpus: Path, exclude: set[str]) -> tuple[list[str], list[list[str]]]:
+    """Tasks the pipeline finds in corpus documents outside ``exclude`` (normative texts left out)."""
+    from pipeline import extract
+    from pipeline.read import ReadError
+
+    texts, leads = [], []
+    for path in sorted(corpus.glob("*/*.txt")):
+        if path.stem in exclude or path.parent.name in {"laws", "sentences"}:
+            continue
+        try:
+            doc = extract(path, doc_id=path.stem)
+        except ReadError:
+            continue
+        if doc.document.doc_type in NORMATIVE:
+            continue
+        for task in doc.tasks:
+            if task.lead_units and task.lead_units != [doc.document.issuer]:
+                texts.append(task.text)
+                leads.append(task.lead_units)
+    return texts, leads
+
+
+def suggestion_scores(model: AssigneeSuggester, docs: list[dict]) -> dict:
+    """Top-1/top-3 on tasks whose text does not name their lead, among all units and among the document's units."""
+    hits = {"all_top1": 0, "all_top3": 0, "candidates_top1": 0, "candidates_top3": 0}
+    n = 0
+    for doc in docs:
+        named = list(dict.fromkeys(u for t in doc["tasks"] for u in t["lead_units"] + t["support_units"]))
+        for task in doc["tasks"]:
+            gold = {unit_key(u) for u in task["lead_units"]}
+            if not gold or any(norm(u) in norm(task["text"]) for u in task["lead_units"]):
+                continue
+            n += 1
+            for mode, ranked in (("all", model.suggest(task["text"], k=3)),
+                                 ("candidates", model.suggest(task["text"], k=3, candidates=named))):
+                keys = [unit_key(s.unit) for s in ranked]
+                hits[f"{mode}_top1"] += bool(keys[:1]) and keys[0] in gold
+                hits[f"{mode}_top3"] += bool(gold & set(keys[:3]))
+    return {k: round(v / max(1, n), 4) for k, v in hits.items()} | {"tasks": n}
+
+
+def train(corpus: Path, out_dir: Path = MODELS, today: str | None = None, log=print) -> dict:
+    gold = load_gold(ROOT / "data" / "annotations", corpus)
+    split = load_split(ROOT / "data" / "split.json")
+
+    def tasks(part: str) -> list[dict]:
+        return [t for doc_id in split[part] for t in gold[doc_id]["tasks"]]
+
+    train_tasks, dev_tasks, test_tasks = tasks("train"), tasks("dev"), tasks("test")
+    metrics: dict = {"settings": {k: list(v) if isinstance(v, tuple) else v for k, v in ACTION_SETTINGS.items()}}
+
+    log("actions: rules and TF-IDF + logistic regression on dev ...")
+    metrics["actions_dev_rules"] = action_scores(dev_tasks, [rule_action_types(t["text"]) for t in dev_tasks])
+    model = ActionTypeClassifier(**ACTION_SETTINGS).fit([t["text"] for t in train_tasks],
+                                                        [t["action_types"] for t in train_tasks])
+    metrics["actions_dev_model"] = action_scores(dev_tasks, model.predict([t["text"] for t in dev_tasks]))
+    started = time.perf_counter()
+    fit_tasks = train_tasks + dev_tasks
+    final = ActionTypeClassifier(**ACTION_SETTINGS).fit([t["text"] for t in fit_tasks],
+                                                        [t["action_types"] for t in fit_tasks])
+    metrics["actions_train_seconds"] = round(time.perf_counter() - started, 2)
+    metrics["actions_test_rules"] = action_scores(test_tasks, [rule_action_types(t["text"]) for t in test_tasks])
+    started = time.perf_counter()
+    predicted = final.predict([t["text"] for t in test_tasks])
+    metrics["actions_tasks_per_second"] = round(len(test_tasks) / (time.perf_counter() - started), 1)
+    metrics["actions_test_model"] = action_scores(test_tasks, predicted)
+
+    log("suggestion: silver tasks from the corpus ...")
+    held_out = set(split["dev"]) | set(split["test"])
+    silver_texts, silver_leads = silver_tasks(corpus, held_out | set(gold))
+    texts = [t["text"] for t in fit_tasks] + silver_texts
+    leads = [t["lead_units"] for t in fit_tasks] + silver_leads
+    dev_model = AssigneeSuggester().fit([t["text"] for t in train_tasks] + silver_texts,
+                                        [t["lead_units"] for t in train_tasks] + silver_leads)
+    metrics["suggest_dev"] = suggestion_scores(dev_model, [gold[d] for d in split["dev"]])
+    started = time.perf_counter()
+    suggester = AssigneeSuggester().fit(texts, leads)
+    metrics["suggest_train_seconds"] = round(time.perf_counter() - started, 2)
+    metrics["suggest_training_tasks"] = {"gold": len(fit_tasks), "silver": len(silver_texts),
+                                         "units": len(suggester.names_)}
+    metrics["suggest_test"] = suggestion_scores(suggester, [gold[d] for d in split["test"]])
+
+    stamp = today or date.today().strftime("%Y%m%d")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in list(out_dir.glob("actions-tfidf-v1-*.joblib")) + list(out_dir.glob("suggest-tfidf-v1-*.joblib")):
+        old.unlink()
+    actions_path = final.save(out_dir / f"actions-tfidf-v1-{stamp}.joblib")
+    suggest_path = suggester.save(out_dir / f"suggest-tfidf-v1-{stamp}.joblib")
+    metrics["files"] = {p.name: round(p.stat().st_size / 1e6, 2) for p in (actions_path, suggest_path)}
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return metrics

@@ -1,0 +1,61 @@
+"""The shipped models: they load offline, behave sensibly on real task texts, and retrain reproducibly."""
+
+import json
+
+import pytest
+
+from pipeline.classify import ActionTypeClassifier, default_model_path, predict_actions
+from pipeline.models import ACTION_TYPES
+from pipeline.suggest import AssigneeSuggester, suggest
+from tests.conftest import ROOT
+
+
+def test_shipped_action_model_predicts_ordered_labels():
+    assert default_model_path() is not None, "models/actions-*.joblib is shipped"
+    labels = predict_actions("Khẩn trương tổng hợp, báo cáo Ủy ban nhân dân tỉnh kết quả kiểm tra trước ngày 30/6.")
+    assert labels and set(labels) <= set(ACTION_TYPES)
+    assert labels[0] == "report"
+    assert "inspect" not in predict_actions("Phối hợp với Sở Tài chính bố trí kinh phí thực hiện.")[:1]
+
+
+def test_metrics_file_records_dev_and_test_beside_the_rules():
+    metrics = json.loads((ROOT / "models" / "metrics.json").read_text(encoding="utf-8"))
+    for split in ("dev", "test"):
+        assert metrics[f"actions_{split}_model"]["micro_f1"] > metrics[f"actions_{split}_rules"]["micro_f1"]
+    assert metrics["suggest_test"]["candidates_top3"] >= 0.8
+
+
+def test_suggestions_restricted_to_candidates_with_evidence():
+    ranked = suggest("Tham mưu cân đối, bố trí ngân sách hằng năm để đầu tư hạ tầng cụm công nghiệp",
+                     candidates=["Sở Tài chính", "Sở Nội vụ", "Công an tỉnh", "Phòng Quản trị Mới Lập"])
+    assert ranked[0].unit == "Sở Tài chính" and ranked[0].evidence
+    assert {s.unit for s in ranked} <= {"Sở Tài chính", "Sở Nội vụ", "Công an tỉnh", "Phòng Quản trị Mới Lập"}
+    unseen = next(s for s in ranked if s.unit == "Phòng Quản trị Mới Lập")
+    assert not unseen.seen_in_training
+    names = [s.unit for s in suggest("Kiểm tra, xử lý vi phạm khai thác khoáng sản trái phép", k=3)]
+    assert len(names) == 3 and "Công an tỉnh" in names
+
+
+def test_candidates_are_matched_after_normalisation():
+    model = AssigneeSuggester().fit(["Bố trí ngân sách cho dự án", "Kiểm tra an toàn hóa chất"],
+                                    [["Sở Tài chính"], ["Sở Công Thương"]])
+    ranked = model.suggest("bố trí ngân sách năm 2026", candidates=["SỞ TÀI CHÍNH", "sở công thương"])
+    assert ranked[0].unit == "SỞ TÀI CHÍNH" and ranked[0].seen_in_training
+
+
+def test_action_classifier_is_reproducible(corpus):
+    from pipeline.annotations import load_gold
+
+    gold = load_gold(ROOT / "data" / "annotations", corpus)
+    tasks = [t for d in sorted(gold) for t in gold[d]["tasks"]][:200]
+    texts, labels = [t["text"] for t in tasks], [t["action_types"] for t in tasks]
+    first = ActionTypeClassifier(C=4.0).fit(texts, labels).predict(texts[:50])
+    second = ActionTypeClassifier(C=4.0).fit(texts, labels).predict(texts[:50])
+    assert first == second
+    agree = sum(p[0] == t[0] for p, t in zip(first, labels[:50], strict=True)) / 50
+    assert agree > 0.6, "it learns its training data"
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_empty_text_gets_a_label(text):
+    assert predict_actions(text)
