@@ -28,17 +28,25 @@ def main() -> None:
               help="Output folder (created; a rerun resumes and skips unchanged files).")
 @click.option("--format", "table_format", type=click.Choice(["parquet", "csv"]), default="parquet",
               show_default=True, help="Format of the tasks/documents/references tables.")
+@click.option("--workers", type=int, default=None,
+              help="Worker processes (default: all cores).")
+@click.option("--scheduler", default=None,
+              help="Run on a Dask cluster: tcp://host:8786, or 'local' for a LocalCluster on this machine.")
+@click.option("--partitioned", is_flag=True, help="Write each table as a folder of Parquet parts.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def extract_command(paths: tuple[Path, ...], out_dir: Path, table_format: str, quiet: bool) -> None:
+def extract_command(paths: tuple[Path, ...], out_dir: Path, table_format: str, workers: int | None,
+                    scheduler: str | None, partitioned: bool, quiet: bool) -> None:
     """Extract every file under PATHS (files or folders, recursively) into OUT."""
+    import os
+
     from tqdm import tqdm
 
-    def progress(files):
-        return tqdm(files, desc="extract", unit="file", file=sys.stderr, disable=quiet)
+    def progress(results, total):
+        return tqdm(results, total=total, desc="extract", unit="file", file=sys.stderr, disable=quiet)
 
     started = time.perf_counter()
-    result = run_batch(paths, out_dir, lambda f, doc_id: extract(f, doc_id=doc_id),
-                       table_format=table_format, progress=progress)
+    result = run_batch(paths, out_dir, table_format=table_format, progress=progress,
+                       workers=workers or os.cpu_count() or 1, scheduler=scheduler, partitioned=partitioned)
     seconds = time.perf_counter() - started
     click.echo(
         f"{result.documents} documents, {result.errors} errors, {result.skipped} unchanged files skipped "
@@ -251,6 +259,33 @@ def suggest_command(text: str, k: int, candidates: tuple[str, ...], as_json: boo
         click.echo(f"{rank}. {s.unit}  {s.score:.3f}{note}")
         for e in s.evidence[:2]:
             click.echo(f"     ~ {e.similarity:.2f}  {e.text[:100]}")
+
+
+@main.command("sql")
+@click.argument("dataset", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("query", required=False)
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV instead of a table.")
+@click.option("--examples", is_flag=True, help="Print the example queries and run none.")
+def sql_command(dataset: Path, query: str | None, as_csv: bool, examples: bool) -> None:
+    """Run a DuckDB QUERY over DATASET's tables: tasks, documents, references_ (see --examples)."""
+    from pipeline.query import EXAMPLES, format_table, run
+
+    if examples or not query:
+        for title, text in EXAMPLES.items():
+            click.echo(f"-- {title}\n{' '.join(text.split())}\n")
+        return
+    try:
+        columns, rows = run(dataset, query)
+    except Exception as exc:  # duckdb's errors: a clear message and exit code 2, no traceback
+        raise click.ClickException(str(exc).splitlines()[0]) from exc
+    if as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        click.echo(format_table(columns, rows))
 
 
 @main.command("schema")

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.models import Document, ExtractionError
 from pipeline.read import ReadError
 
 TABLES = ("tasks", "documents", "references")
@@ -76,54 +75,94 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def extract_one(path: str, doc_id: str) -> tuple[str | None, dict | None]:
+    """Extract one file in a worker: (document JSON, None) or (None, error record). Never raises."""
+    from pipeline import extract
+
+    try:
+        return extract(Path(path), doc_id=doc_id).to_json(), None
+    except ReadError as exc:
+        return None, {"kind": exc.kind, "message": exc.message}
+    except Exception as exc:  # one bad file must not stop the batch
+        return None, {"kind": "internal", "message": f"{type(exc).__name__}: {exc}"}
+
+
 def run_batch(
     paths: Iterable[str | Path],
     out_dir: str | Path,
-    extract_file: Callable[[Path, str], Document],
     table_format: str = "parquet",
     progress: Callable[[Iterable], Iterable] | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    partitioned: bool = False,
 ) -> BatchResult:
-    """Extract every file into ``out_dir``; reruns skip files already done with the same content."""
+    """Extract every file into ``out_dir`` with ``workers`` processes, or on a Dask ``scheduler``.
+
+    Reruns skip files already done. ``partitioned`` writes each table as a folder of Parquet parts.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     done = _load_manifest(out)
     files = list(iter_files(paths))
     used_ids = {entry["doc_id"] for entry in done.values() if entry.get("doc_id")}
-    skipped = 0
     version = pipeline_fingerprint()
+    jobs, skipped = [], 0
+    for file in files:
+        previous = done.get(str(file))
+        digest = sha256_file(file)
+        if previous and previous["sha256"] == digest and previous.get("pipeline") == version:
+            skipped += 1
+            continue
+        doc_id = previous["doc_id"] if previous else _unique_id(file.stem, used_ids)
+        jobs.append({"path": str(file), "sha256": digest, "doc_id": doc_id, "pipeline": version})
     for name in ("documents.jsonl.partial", "errors.jsonl.partial", "manifest.jsonl"):
         _end_cut_line(out / name)
     with (out / "documents.jsonl.partial").open("a", encoding="utf-8") as docs_out, \
             (out / "errors.jsonl.partial").open("a", encoding="utf-8") as errors_out, \
             (out / "manifest.jsonl").open("a", encoding="utf-8") as manifest_out:
-        for file in (progress(files) if progress else files):
-            digest = sha256_file(file)
-            previous = done.get(str(file))
-            if previous and previous["sha256"] == digest and previous.get("pipeline") == version:
-                skipped += 1
-                continue
-            doc_id = previous["doc_id"] if previous else _unique_id(file.stem, used_ids)
-            entry = {"path": str(file), "sha256": digest, "doc_id": doc_id, "pipeline": version}
-            try:
-                document = extract_file(file, doc_id)
-                docs_out.write(document.to_json() + "\n")
+        if scheduler:
+            from pipeline.distributed import dask_results
+
+            results = dask_results(jobs, scheduler)
+        else:
+            results = _results(jobs, workers)
+        for entry, (document, error) in (progress(results, total=len(jobs)) if progress else results):
+            if document is not None:
+                docs_out.write(document + "\n")
                 entry["status"] = "ok"
-            except ReadError as exc:
-                _write_error(errors_out, ExtractionError(path=str(file), doc_id=doc_id, kind=exc.kind,
-                                                         message=exc.message))
-                entry["status"] = exc.kind
-            except Exception as exc:
-                _write_error(errors_out, ExtractionError(path=str(file), doc_id=doc_id, kind="internal",
-                                                         message=f"{type(exc).__name__}: {exc}"))
-                entry["status"] = "internal"
+            else:
+                errors_out.write(json.dumps({"path": entry["path"], "doc_id": entry["doc_id"], **error},
+                                            ensure_ascii=False) + "\n")
+                entry["status"] = error["kind"]
             docs_out.flush()
             errors_out.flush()
             manifest_out.write(json.dumps(entry, ensure_ascii=False) + "\n")
             manifest_out.flush()
-    documents = _finalise_jsonl(out, "documents", key="doc_id")
-    errors = _finalise_jsonl(out, "errors", key="path")
-    write_tables(documents, out, table_format)
-    return BatchResult(len(documents), len(errors), skipped, out)
+    documents = _finalise_jsonl(out, "documents")
+    errors = _finalise_jsonl(out, "errors")
+    write_tables(out / "documents.jsonl", out, table_format, partitioned=partitioned)
+    return BatchResult(documents, errors, skipped, out)
+
+
+def _results(jobs: list[dict], workers: int) -> Iterator[tuple[dict, tuple[str | None, dict | None]]]:
+    """(job, result) pairs in input order; at most 2 x workers files in flight, so memory stays flat."""
+    if workers <= 1:
+        for job in jobs:
+            yield job, extract_one(job["path"], job["doc_id"])
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque = deque()
+        for job in jobs:
+            pending.append((job, pool.submit(extract_one, job["path"], job["doc_id"])))
+            if len(pending) >= 2 * workers:
+                job_done, future = pending.popleft()
+                yield job_done, future.result()
+        while pending:
+            job_done, future = pending.popleft()
+            yield job_done, future.result()
 
 
 def _end_cut_line(path: Path) -> None:
@@ -133,10 +172,6 @@ def _end_cut_line(path: Path) -> None:
             handle.seek(-1, os.SEEK_END)
             if handle.read(1) != b"\n":
                 handle.write(b"\n")
-
-
-def _write_error(handle, error: ExtractionError) -> None:
-    handle.write(error.model_dump_json() + "\n")
 
 
 def _unique_id(stem: str, used: set[str]) -> str:
@@ -161,34 +196,52 @@ def _load_manifest(out: Path) -> dict[str, dict]:
     return entries
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    rows = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
-    return rows
-
-
-def _finalise_jsonl(out: Path, name: str, key: str) -> list[dict]:
-    """Merge earlier output with this run's partial file and write it atomically.
+def _finalise_jsonl(out: Path, name: str) -> int:
+    """Merge earlier output with this run's partial file into ``<name>.jsonl``, atomically, streaming.
 
     A file's newest row wins; a document is kept only while its file's latest
-    outcome is "ok", an error only while it is not.
+    outcome is "ok", an error only while it is not. Returns the number of rows.
     """
     final, partial = out / f"{name}.jsonl", out / f"{name}.jsonl.partial"
     status = {path: entry.get("status") for path, entry in _load_manifest(out).items()}
-    rows: dict[str, dict] = {}
-    for row in _read_jsonl(final) + _read_jsonl(partial):
-        path = row.get("source") if name == "documents" else row.get("path")
-        if (status.get(path) == "ok") == (name == "documents"):
-            rows[path] = row
-    ordered = sorted(rows.values(), key=lambda r: r[key])
-    atomic_write_text(final, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ordered))
+    newest: dict[str, int] = {}  # path -> line number of its newest row in the partial file
+    for number, row in enumerate(_iter_jsonl(partial)):
+        newest[_row_path(row, name)] = number
+    rows = 0
+
+    def keep(row: dict) -> bool:
+        return (status.get(_row_path(row, name)) == "ok") == (name == "documents")
+
+    def write(tmp: str) -> None:
+        nonlocal rows
+        with open(tmp, "w", encoding="utf-8") as handle:
+            for row in _iter_jsonl(final):
+                if _row_path(row, name) not in newest and keep(row):
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    rows += 1
+            for number, row in enumerate(_iter_jsonl(partial)):
+                if newest[_row_path(row, name)] == number and keep(row):
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    rows += 1
+
+    _atomic(final, write)
     partial.unlink(missing_ok=True)
-    return ordered
+    return rows
+
+
+def _row_path(row: dict, name: str) -> str:
+    return row.get("source") if name == "documents" else row.get("path")
+
+
+def _iter_jsonl(path: Path) -> Iterator[dict]:
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line cut by a crash
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -251,42 +304,124 @@ def _reference_row(doc_id: str, task_id: str | None, ref: dict) -> dict:
 COLUMNS = {"tasks": TASK_COLUMNS, "documents": DOCUMENT_COLUMNS, "references": REFERENCE_COLUMNS}
 
 
-def write_tables(documents: list[dict], out: Path, table_format: str = "parquet") -> None:
-    rows = table_rows(documents)
-    for name in TABLES:
-        if table_format == "csv":
-            _write_csv(out / f"{name}.csv", COLUMNS[name], rows[name])
-        else:
-            _write_parquet(out / f"{name}.parquet", COLUMNS[name], rows[name])
+def write_tables(documents_jsonl: Path, out: Path, table_format: str = "parquet", batch: int = 200,
+                 partitioned: bool = False) -> None:
+    """The three flat tables of a documents.jsonl, written in batches of documents (memory stays flat).
+
+    ``partitioned``: each table is a folder (``tasks/part-00000.parquet`` ...) of one part per batch.
+    """
+    if partitioned:
+        _write_partitioned(documents_jsonl, out, batch)
+        return
+    writers = {name: (_CsvTable if table_format == "csv" else _ParquetTable)(out / f"{name}.{table_format}",
+                                                                             COLUMNS[name])
+               for name in TABLES}
+    chunk: list[dict] = []
+    try:
+        for document in _iter_jsonl(documents_jsonl):
+            chunk.append(document)
+            if len(chunk) >= batch:
+                _write_chunk(writers, chunk)
+                chunk = []
+        _write_chunk(writers, chunk)
+    finally:
+        for writer in writers.values():
+            writer.close()
 
 
-def _write_parquet(path: Path, columns: list[str], rows: list[dict]) -> None:
+def _write_partitioned(documents_jsonl: Path, out: Path, batch: int) -> None:
+    import shutil
+
+    staging = Path(tempfile.mkdtemp(prefix=".tables.", dir=out))
+    try:
+        chunk: list[dict] = []
+        part = 0
+
+        def flush() -> None:
+            nonlocal part
+            for name, rows in table_rows(chunk).items():
+                (staging / name).mkdir(exist_ok=True)
+                writer = _ParquetTable(staging / name / f"part-{part:05d}.parquet", COLUMNS[name])
+                writer.write(rows)
+                writer.close()
+            part += 1
+
+        for document in _iter_jsonl(documents_jsonl):
+            chunk.append(document)
+            if len(chunk) >= batch:
+                flush()
+                chunk = []
+        if chunk or part == 0:
+            flush()
+        for name in TABLES:
+            target = out / name
+            if target.exists():
+                shutil.rmtree(target)
+            os.replace(staging / name, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_chunk(writers: dict, documents: list[dict]) -> None:
+    for name, rows in table_rows(documents).items():
+        writers[name].write(rows)
+
+
+class _ParquetTable:
+    """A Parquet file written batch by batch to a temporary name, renamed into place on close."""
+
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        import pyarrow.parquet as pq
+
+        self.path, self.columns, self.schema = path, columns, _arrow_schema(columns)
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(fd)
+        self.writer = pq.ParquetWriter(self.tmp, self.schema)
+
+    def write(self, rows: list[dict]) -> None:
+        import pyarrow as pa
+
+        if rows:
+            self.writer.write_table(pa.Table.from_pylist([{c: r.get(c) for c in self.columns} for r in rows],
+                                                         schema=self.schema))
+
+    def close(self) -> None:
+        self.writer.close()
+        os.chmod(self.tmp, 0o644)
+        os.replace(self.tmp, self.path)
+
+
+class _CsvTable:
+    def __init__(self, path: Path, columns: list[str]) -> None:
+        self.path, self.columns = path, columns
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.writer = csv.DictWriter(self.handle, fieldnames=columns)
+        self.writer.writeheader()
+
+    def write(self, rows: list[dict]) -> None:
+        for row in rows:
+            self.writer.writerow({c: json.dumps(row.get(c), ensure_ascii=False) if c in LIST_COLUMNS
+                                  else row.get(c) for c in self.columns})
+
+    def close(self) -> None:
+        self.handle.close()
+        os.chmod(self.tmp, 0o644)
+        os.replace(self.tmp, self.path)
+
+
+def _arrow_schema(columns: list[str]):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     fields = []
     for column in columns:
         if column in LIST_COLUMNS:
             kind = pa.list_(pa.string())
-        elif column in {"urgent"}:
+        elif column == "urgent":
             kind = pa.bool_()
         elif column in {"n_references", "n_tasks", "span_start", "span_end"}:
             kind = pa.int64()
         else:
             kind = pa.string()
         fields.append(pa.field(column, kind))
-    schema = pa.schema(fields)
-    table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
-    _atomic(path, lambda tmp: pq.write_table(table, tmp))
-
-
-def _write_csv(path: Path, columns: list[str], rows: list[dict]) -> None:
-    def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({c: json.dumps(row.get(c), ensure_ascii=False) if c in LIST_COLUMNS
-                                 else row.get(c) for c in columns})
-
-    _atomic(path, write)
+    return pa.schema(fields)

@@ -19,7 +19,7 @@ def _archive(tmp_path):
     (src / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
     (src / "latin.txt").write_bytes("Thông báo".encode() + b"\xff\xfe\xfd bad")
     (src / "prose.txt").write_text("Hôm nay trời đẹp. Chúng tôi đi chơi công viên.\n", encoding="utf-8")
-    (src / "scan.pdf").write_bytes(b"%PDF-1.4 scanned")
+    (src / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
     return src
 
 
@@ -37,7 +37,7 @@ def test_batch_writes_tables_and_reports_each_bad_file(tmp_path):
     errors = {json.loads(line)["doc_id"]: json.loads(line) for line in
               (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()}
     assert {k: v["kind"] for k, v in errors.items()} == {
-        "empty": "empty", "image": "binary", "latin": "encoding", "prose": "not_a_document", "scan": "unsupported"}
+        "empty": "empty", "image": "binary", "latin": "encoding", "prose": "not_a_document", "photo": "unsupported"}
     tasks = pq.read_table(out / "tasks.parquet").to_pylist()
     assert len(tasks) == 48 and {t["doc_id"] for t in tasks} == {"seed", "seed-2"}
     first = next(t for t in tasks if t["doc_id"] == "seed" and t["task_id"] == "T01")
@@ -80,3 +80,51 @@ def test_csv_format(tmp_path):
     header = (out / "tasks.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("doc_id,task_id,section,text,lead_units")
     assert (out / "references.csv").exists() and (out / "documents.csv").exists()
+
+
+def test_two_workers_give_the_same_dataset_as_one(tmp_path):
+    src = _archive(tmp_path)
+    _extract(src, "--out", tmp_path / "one", "--workers", "1")
+    _extract(src, "--out", tmp_path / "two", "--workers", "2")
+
+    def rows(out):
+        return sorted((out / "documents.jsonl").read_text(encoding="utf-8").splitlines())
+
+    assert rows(tmp_path / "one") == rows(tmp_path / "two")
+    assert pq.read_table(tmp_path / "one" / "tasks.parquet").sort_by("task_id").equals(
+        pq.read_table(tmp_path / "two" / "tasks.parquet").sort_by("task_id"))
+
+
+def test_killed_midway_then_rerun_loses_and_duplicates_nothing(corpus, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    src = tmp_path / "src"
+    src.mkdir()
+    small = [p for p in sorted((corpus / "laocai").glob("*.txt")) if p.stat().st_size < 30_000]
+    for path in small[:40]:
+        shutil.copy(path, src / path.name)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pipeline.cli", "extract", str(src), "--out", str(out), "--workers", "1",
+               "--quiet"]
+    process = subprocess.Popen(command, start_new_session=True)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        manifest = out / "manifest.jsonl"
+        if manifest.exists() and len(manifest.read_text(encoding="utf-8").splitlines()) >= 8:
+            break
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = len((out / "manifest.jsonl").read_text(encoding="utf-8").splitlines())
+    assert 8 <= done_before < 40, "killed midway"
+    assert not (out / "documents.jsonl").exists(), "no final file from a killed run"
+    _extract(src, "--out", out, "--workers", "1")
+    docs = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    errors = [json.loads(x) for x in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    sources = [d["source"] for d in docs] + [e["path"] for e in errors]
+    assert len(sources) == len(set(sources)) == 40, "every file once, as a document or an error"
+    assert len({d["doc_id"] for d in docs}) == len(docs)

@@ -1,0 +1,68 @@
+"""`nhiemvu sql DATASET "select ..."`: DuckDB over a dataset's Parquet tables.
+
+Reads a dataset folder written by ``nhiemvu extract`` (``tasks.parquet``,
+``documents.parquet``, ``references.parquet``) or by the distributed engine
+(``tasks/``, ``documents/``, ``references/`` folders of Parquet parts); exposes
+them as the views ``tasks``, ``documents`` and ``references_`` (``references``
+is an SQL keyword) and runs one query. Nothing is written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXAMPLES = {
+    "tasks per lead unit per year": """
+        select unit, substr(issued_date, 1, 4) as year, count(*) as tasks
+        from tasks, unnest(lead_units) as t(unit)
+        group by unit, year order by tasks desc limit 20""",
+    "tasks past their deadline as of 2026-09-30": """
+        select doc_id, task_id, deadline, lead_units, substr(text, 1, 80) as text
+        from tasks where deadline is not null and length(deadline) = 10 and deadline < '2026-09-30'
+        order by deadline""",
+    "most-cited directives": """
+        select symbol, any_value(type) as type, count(distinct doc_id) as documents, count(*) as citations
+        from references_ where symbol is not null
+        group by symbol order by documents desc, citations desc limit 20""",
+}
+
+
+def _source(dataset: Path, name: str) -> str:
+    single, folder = dataset / f"{name}.parquet", dataset / name
+    if single.exists():
+        return str(single)
+    if folder.is_dir():
+        return str(folder / "**" / "*.parquet")
+    raise FileNotFoundError(f"{dataset} has no {name}.parquet (run `nhiemvu extract ... --out {dataset}` first)")
+
+
+def connect(dataset: Path):
+    """A DuckDB connection with the dataset's views."""
+    import duckdb
+
+    con = duckdb.connect()
+    for name, view in (("tasks", "tasks"), ("documents", "documents"), ("references", "references_")):
+        path = _source(dataset, name).replace("'", "''")
+        con.execute(f"create view {view} as select * from read_parquet('{path}', union_by_name = true)")
+    return con
+
+
+def run(dataset: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of ``sql`` over ``dataset``."""
+    con = connect(dataset)
+    try:
+        result = con.execute(sql)
+        return [d[0] for d in result.description], result.fetchall()
+    finally:
+        con.close()
+
+
+def format_table(columns: list[str], rows: list[tuple], limit: int = 200) -> str:
+    """A plain text table (the first ``limit`` rows)."""
+    cells = [[str(c) for c in columns]] + [["" if v is None else str(v) for v in row] for row in rows[:limit]]
+    widths = [min(60, max(len(r[i]) for r in cells)) for i in range(len(columns))]
+    lines = ["  ".join(v[:60].ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    if len(rows) > limit:
+        lines.append(f"... {len(rows) - limit} more rows")
+    return "\n".join(lines)
