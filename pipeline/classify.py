@@ -119,11 +119,11 @@ def default_model_path() -> Path | None:
 _LOADED: dict[Path, ActionTypeClassifier] = {}
 
 
-def predict_actions(text: str) -> list[str] | None:
-    """Action types from the shipped model, or None when no model is shipped."""
+def predict_actions(texts: list[str]) -> list[list[str]] | None:
+    """Action types of ``texts`` from the shipped model (one call per document), or None without a model."""
     path = default_model_path()
     if path is None:
         return None
     if path not in _LOADED:
         _LOADED[path] = ActionTypeClassifier.load(path)
-    return _LOADED[path].predict([text])[0]
+    return _LOADED[path].predict(list(texts))

@@ -54,6 +54,37 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise FileNotFoundError(path)
 
 
+def expand_archives(files: Iterable[Path], target: Path) -> tuple[list[Path], list[dict]]:
+    """Files to extract, with the members of each .zip unpacked under ``target``; and the refused ones.
+
+    Members are checked before anything is inflated (pipeline.archive): an unsafe
+    member (absolute or ".." name, link, encrypted, over the size limits) is
+    refused on its own; a zip bomb or a corrupt archive is refused whole.
+    """
+    from pipeline.archive import iter_zip_members
+
+    out: list[Path] = []
+    refused: list[dict] = []
+    for file in files:
+        if file.suffix.lower() != ".zip":
+            out.append(file)
+            continue
+        folder = target / f"{file.stem}-{sha256_file(file)[:8]}"
+        problems: list[tuple[str, ReadError]] = []
+        try:
+            for name, data in iter_zip_members(file, on_unsafe=lambda n, e, found=problems: found.append((n, e))):
+                member = folder / name
+                member.parent.mkdir(parents=True, exist_ok=True)
+                if not member.exists() or member.stat().st_size != len(data):
+                    member.write_bytes(data)
+                out.append(member)
+        except ReadError as exc:
+            refused.append({"path": str(file), "doc_id": None, "kind": exc.kind, "message": exc.message})
+        refused += [{"path": f"{file}!{name}", "doc_id": None, "kind": exc.kind, "message": exc.message}
+                    for name, exc in problems]
+    return out, refused
+
+
 def pipeline_fingerprint() -> str:
     """A hash of the pipeline's code and data tables: output made by other code is redone."""
     digest = hashlib.sha256()
@@ -103,7 +134,7 @@ def run_batch(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     done = _load_manifest(out)
-    files = list(iter_files(paths))
+    files, refused = expand_archives(iter_files(paths), out / "_archives")
     used_ids = {entry["doc_id"] for entry in done.values() if entry.get("doc_id")}
     version = pipeline_fingerprint()
     jobs, skipped = [], 0
@@ -120,6 +151,10 @@ def run_batch(
     with (out / "documents.jsonl.partial").open("a", encoding="utf-8") as docs_out, \
             (out / "errors.jsonl.partial").open("a", encoding="utf-8") as errors_out, \
             (out / "manifest.jsonl").open("a", encoding="utf-8") as manifest_out:
+        for error in refused:  # archives or members refused before extraction (zip bombs, unsafe names)
+            errors_out.write(json.dumps(error, ensure_ascii=False) + "\n")
+            entry = {"path": error["path"], "status": error["kind"]}
+            manifest_out.write(json.dumps(entry, ensure_ascii=False) + "\n")
         if scheduler:
             from pipeline.distributed import dask_results
 

@@ -204,10 +204,9 @@ def resolve_dataset(value: str | Path | None = None, shared: str | Path | None =
     if not corpus.is_dir():
         raise FileNotFoundError(f"no dataset given and no corpus at {corpus}: set NHIEMVU_DATASET to a folder "
                                 "written by `nhiemvu extract`")
-    from pipeline import extract
     from pipeline.dataset import run_batch
 
-    run_batch([corpus], DEFAULT_DATASET, lambda f, doc_id: extract(f, doc_id=doc_id))
+    run_batch([corpus], DEFAULT_DATASET, workers=os.cpu_count() or 1)
     return DEFAULT_DATASET
 
 

@@ -88,11 +88,14 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
             continue
         for text, start in _split_subjects(block.text):
             span = (block.span[0] + start, block.span[0] + start + len(text))
-            task, named = _task(ctx, block, text, span, responsible)
-            if not named and info.doc_type in NORMATIVE:
+            task = _task(ctx, block, text, span, responsible)
+            if task is None:
                 continue
             task.task_id = f"T{len(tasks) + 1:02d}"
             tasks.append(task)
+    predicted = predict_actions([t.text for t in tasks]) if tasks else None
+    for task, labels in zip(tasks, predicted or [], strict=False):
+        task.action_types = labels  # type: ignore[assignment]
     return tasks
 
 
@@ -151,21 +154,23 @@ def _subject(text: str) -> list[UnitMention]:
     return subject
 
 
-def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], responsible: dict) -> tuple[Task, bool]:
-    """The task of a block, and whether its lead is named (in its text, a heading or a responsibility line)."""
+def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], responsible: dict) -> Task | None:
+    """The task of a block; None for a legal provision whose lead no text names."""
+    leads, lead_mentions = _leads(ctx, block, text, responsible)
+    if lead_mentions is FALLBACK and ctx.info.doc_type in NORMATIVE:
+        return None
     context = _context_block(block, ctx.structure.blocks)
     time = extract_time(text, ctx.reference_date)
     deadline = time.deadline
     if deadline is None and context is not None:
         deadline = find_deadline(context.text, ctx.reference_date)
-    actions = predict_actions(text) or action_types(text)
+    actions = action_types(text)  # the cue lexicon; the trained model, when shipped, relabels in assemble()
     if actions == ["other"] and context is not None:
-        actions = predict_actions(context.text) or action_types(context.text)
-    leads, lead_mentions = _leads(ctx, block, text, responsible)
+        actions = action_types(context.text)
     supports = _supports(text, lead_mentions, leads)
     if block.index in responsible and responsible[block.index][1]:
         supports += [u for u in responsible[block.index][1] if u not in supports]
-    task = Task(
+    return Task(
         task_id="",
         section=_section(block, ctx.structure.blocks),
         text=text.strip(),
@@ -179,7 +184,6 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
         references=find_references(text),
         span=span,
     )
-    return task, lead_mentions is not FALLBACK
 
 
 def _context_block(block: Block, blocks: list[Block]) -> Block | None:

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import pyarrow.parquet as pq
 from click.testing import CliRunner
@@ -128,3 +129,23 @@ def test_killed_midway_then_rerun_loses_and_duplicates_nothing(corpus, tmp_path)
     sources = [d["source"] for d in docs] + [e["path"] for e in errors]
     assert len(sources) == len(set(sources)) == 40, "every file once, as a document or an error"
     assert len({d["doc_id"] for d in docs}) == len(docs)
+
+
+def test_zip_archives_are_expanded_and_unsafe_members_refused(tmp_path):
+    import zipfile
+
+    archive = tmp_path / "in" / "notices.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(SAMPLE, "2020/seed.txt")
+        z.writestr("../../escape.txt", "Số: 1/TB-X\nthông báo")
+        z.writestr("empty.txt", "")
+    out = tmp_path / "out"
+    _extract(archive.parent, "--out", out, "--workers", "1")
+    docs = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [d["doc_id"] for d in docs] == ["seed"] and len(docs[0]["tasks"]) == 24
+    errors = [json.loads(x) for x in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    kinds = sorted((e["path"].split("!")[-1] if "!" in e["path"] else Path(e["path"]).name, e["kind"])
+                   for e in errors)
+    assert kinds == [("../../escape.txt", "unsafe_path"), ("empty.txt", "empty")]
+    assert not (tmp_path / "escape.txt").exists() and not (out.parent / "escape.txt").exists()

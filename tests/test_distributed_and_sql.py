@@ -56,7 +56,7 @@ def test_sql_examples_run_and_answer(sources, tmp_path):
         columns, rows = run(out, query)
         assert columns and rows, title
     columns, rows = run(out, EXAMPLES["most-cited directives"])
-    assert ("1074/QĐ-BXD", "Quyết định") == rows[0][:2]
+    assert rows[0][:2] == ("1074/QĐ-BXD", "Quyết định")
     columns, rows = run(out, "select unit, count(*) from tasks, unnest(lead_units) t(unit) "
                              "where doc_id like 'dongthap%' group by unit order by 2 desc")
     assert rows[0] == ("Các phòng, đơn vị", 6)

@@ -12,10 +12,10 @@ from tests.conftest import ROOT
 
 def test_shipped_action_model_predicts_ordered_labels():
     assert default_model_path() is not None, "models/actions-*.joblib is shipped"
-    labels = predict_actions("Khẩn trương tổng hợp, báo cáo Ủy ban nhân dân tỉnh kết quả kiểm tra trước ngày 30/6.")
+    labels = predict_actions(["Khẩn trương tổng hợp, báo cáo Ủy ban nhân dân tỉnh kết quả kiểm tra."])[0]
     assert labels and set(labels) <= set(ACTION_TYPES)
     assert labels[0] == "report"
-    assert "inspect" not in predict_actions("Phối hợp với Sở Tài chính bố trí kinh phí thực hiện.")[:1]
+    assert "inspect" not in predict_actions(["Phối hợp với Sở Tài chính bố trí kinh phí thực hiện."])[0][:1]
 
 
 def test_metrics_file_records_dev_and_test_beside_the_rules():
@@ -58,4 +58,4 @@ def test_action_classifier_is_reproducible(corpus):
 
 @pytest.mark.parametrize("text", ["", "   "])
 def test_empty_text_gets_a_label(text):
-    assert predict_actions(text)
+    assert predict_actions([text])[0]

@@ -31,8 +31,8 @@ def test_bad_bytes_raise_a_read_error_with_its_kind(data, kind):
 
 
 def test_unsupported_suffix_and_size_limit(tmp_path):
-    doc = tmp_path / "a.docx"
-    doc.write_bytes(b"PK\x03\x04")
+    doc = tmp_path / "slides.odp"
+    doc.write_bytes(b"not a presentation")
     with pytest.raises(ReadError) as err:
         read_file(doc)
     assert err.value.kind == "unsupported"

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 
-from pipeline import extract, report
+from pipeline import report
 from pipeline.dataset import run_batch
 from pipeline.evaluate import norm
 from tests.conftest import ROOT, SAMPLE
@@ -53,7 +53,7 @@ ANALYSES = ["tasks_per_lead_unit", "action_mix", "deadline_status", "deadline_ho
 
 
 def _extract(paths, out: Path, table_format: str = "parquet") -> Path:
-    run_batch(paths, out, lambda f, doc_id: extract(f, doc_id=doc_id), table_format=table_format)
+    run_batch(paths, out, table_format=table_format, workers=1)
     return out
 
 
