@@ -285,7 +285,7 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     mentions = find_units(text)
     units: list[str] = []
     if mentions and mentions[0].start == 0:
-        whole = addressed and len(mentions) == 1
+        whole = addressed and len(mentions) == 1 and len(text.split()) <= 16
         units = [capitalise(text)] if whole else split_units(text[: _chain(text, mentions)[-1].end])
     if units:
         joined = _loose_key(" ".join(units))

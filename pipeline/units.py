@@ -17,7 +17,7 @@ from pipeline.actions import cue_words
 from pipeline.lexicon import alternation, data_words
 
 GENERIC = re.compile(
-    r"(liên\s+quan|có\s+liên\s+quan|được\s+kiểm\s+tra|trên\s+địa\s+bàn)$|^(các\s+)?(đơn\s+vị|cơ\s+quan)$",
+    r"liên\s+quan|(được\s+kiểm\s+tra|trên\s+địa\s+bàn)$|^(các\s+)?(đơn\s+vị|cơ\s+quan)$",
     re.I,
 )
 UPPER = "A-ZĐÀ-Ỹ"
