@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 $(BIN)/nhiemvu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,bert]"
 	touch $@
 
 install: $(BIN)/nhiemvu  ## create .venv and install nhiemvu with its test tools
@@ -43,6 +43,7 @@ compare: install  ## deadlines and citations vs dateparser and plain regexes (wr
 
 bench: install  ## speed and memory against a baseline measured in the same run
 	$(BIN)/python -m pipeline.bench
+	$(BIN)/python benchmarks/bench_api.py
 
 train: install  ## retrain models/ from data/annotations (seeded) and write models/metrics.json
 	$(BIN)/nhiemvu train --corpus $(SHARED)/corpus

@@ -302,9 +302,11 @@ def schema_command(out_dir: Path) -> None:
 
 def _register_optional_commands() -> None:
     from pipeline.report import export_command, report_command
+    from pipeline.serve import serve_command
 
     main.add_command(report_command)
     main.add_command(export_command)
+    main.add_command(serve_command)
 
 
 _register_optional_commands()

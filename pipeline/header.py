@@ -145,7 +145,7 @@ def _is_meeting(subject: str | None) -> bool:
 
 
 def _meeting_date(structure: Structure) -> str | None:
-    for block in structure.preamble[:3] or structure.blocks[:2]:
+    for block in structure.preamble[:3]:
         if m := DAY.search(block.text):
             return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
     return None

@@ -74,9 +74,7 @@ class AssigneeSuggester:
         return out
 
     def suggest(self, text: str, k: int = 5, candidates: list[str] | None = None) -> list[Suggestion]:
-        from sklearn.metrics.pairwise import linear_kernel
-
-        similarity = linear_kernel(self.vectorizer_.transform([text]), self.matrix_)[0]
+        similarity = self._similarity(text)
         per_unit: dict[str, list[tuple[float, int]]] = {}
         for index in similarity.argsort()[::-1][:400]:
             if similarity[index] <= 0:
@@ -89,6 +87,12 @@ class AssigneeSuggester:
         ranked = sorted(scored.items(), key=lambda item: -item[1])[:k]
         return [Suggestion(self.names_[key], round(score, 4), self._evidence(per_unit[key], key))
                 for key, score in ranked]
+
+    def _similarity(self, text: str):
+        """Cosine similarity of ``text`` to every past task (TF-IDF rows are L2-normalised)."""
+        if getattr(self, "columns_", None) is None:
+            self.columns_ = self.matrix_.T.tocsr()  # transposed once, not per request
+        return (self.vectorizer_.transform([text]) @ self.columns_).toarray()[0]
 
     def _score(self, hits: list[tuple[float, int]]) -> float:
         top = sorted(hits, reverse=True)[: self.neighbours]

@@ -181,9 +181,16 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
         deadline=deadline.value if deadline else None,
         recurrence=time.recurrence,  # type: ignore[arg-type]
         urgent=time.urgent,
-        references=find_references(text),
+        references=[_shifted(r, span[0]) for r in find_references(text)],
         span=span,
     )
+
+
+def _shifted(reference, offset: int):
+    """A reference found in a task's text, its span moved to the normalised document text."""
+    if reference.span:
+        reference.span = (reference.span[0] + offset, reference.span[1] + offset)
+    return reference
 
 
 def _context_block(block: Block, blocks: list[Block]) -> Block | None:
