@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 $(BIN)/nhiemvu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,bert]"
+	$(BIN)/pip install --quiet -e ".[dev,bert,spacy]"
 	touch $@
 
 install: $(BIN)/nhiemvu  ## create .venv and install nhiemvu with its test tools

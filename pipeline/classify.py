@@ -85,7 +85,7 @@ class ActionTypeClassifier:
         for row, main in zip(probabilities, mains, strict=True):
             scored = sorted(((p, label) for p, label in zip(row, self.present_, strict=True) if p >= self.threshold),
                             reverse=True)
-            labels = [main] + [label for _, label in scored if label != main]
+            labels = [str(main)] + [str(label) for _, label in scored if label != main]
             out.append(labels)
         return out
 

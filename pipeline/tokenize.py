@@ -44,11 +44,13 @@ def protected_spans(text: str) -> list[tuple[int, int, str]]:
         spans.append((deadline.start, deadline.end, "time"))
     spans += [(m.start(), m.end(), "time") for m in DATE.finditer(text)]
     spans += [(u.start, u.end, "unit") for u in find_units(text)]
+    # citations and time phrases win over unit names that would run into them
+    priority = {"reference": 0, "time": 1, "unit": 2}
     chosen: list[tuple[int, int, str]] = []
-    for start, end, kind in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
-        if not chosen or start >= chosen[-1][1]:
+    for start, end, kind in sorted(spans, key=lambda s: (priority[s[2]], s[0], -(s[1] - s[0]))):
+        if all(end <= a or start >= b for a, b, _ in chosen):
             chosen.append((start, end, kind))
-    return chosen
+    return sorted(chosen)
 
 
 def tokenize(text: str, protect: bool = True) -> list[Token]:
