@@ -55,12 +55,21 @@ def test_sql_examples_run_and_answer(sources, tmp_path):
     for title, query in EXAMPLES.items():
         columns, rows = run(out, query)
         assert columns and rows, title
+    documents = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    cited: dict[str, set] = {}
+    count: dict[str, int] = {}
+    for d in documents:
+        refs = d["document"]["references"] + [r for t in d["tasks"] for r in t["references"]]
+        for r in refs:
+            cited.setdefault(r["symbol"], set()).add(d["doc_id"])
+            count[r["symbol"]] = count.get(r["symbol"], 0) + 1
     columns, rows = run(out, EXAMPLES["most-cited directives"])
-    assert rows[0][:2] == ("1074/QĐ-BXD", "Quyết định")
+    table = {row[0]: (row[2], row[3]) for row in rows}
+    assert table["1074/QĐ-BXD"] == (len(cited["1074/QĐ-BXD"]), count["1074/QĐ-BXD"])
+    assert rows[0][2:] == max((len(v), count[k]) for k, v in cited.items())
     columns, rows = run(out, "select unit, count(*) from tasks, unnest(lead_units) t(unit) "
                              "where doc_id like 'dongthap%' group by unit order by 2 desc")
     assert rows[0] == ("Các phòng, đơn vị", 6)
-    documents = [json.loads(x) for x in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
     total = sum(len(d["tasks"]) for d in documents)
     assert run(out, "select count(*) from tasks")[1][0][0] == total
 

@@ -150,9 +150,9 @@ def check_spans(text: str) -> None:
         assert clean[start:end] == task.text, task.task_id
         for reference in task.references:
             if reference.span is not None:
-                r_start, r_end = reference.span
-                assert 0 <= r_start <= r_end <= len(task.text)
-                assert task.text[r_start:r_end] == reference.text
+                r_start, r_end = reference.span  # in the normalised text, inside the task
+                assert start <= r_start <= r_end <= end
+                assert clean[r_start:r_end] == reference.text
     for reference in document.document.references:
         if reference.span is not None:
             assert 0 <= reference.span[0] <= reference.span[1] <= n
