@@ -31,8 +31,28 @@ def words(text: str) -> list[str]:
     return [t.text.lower().replace(" ", "_") for t in tokenize(text) if re.search(r"\w", t.text)]
 
 
+class Persisted:
+    """Saved and loaded whole with joblib (fitted attributes included)."""
+
+    def save(self, path: Path) -> Path:
+        import joblib
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, path)
+        return path
+
+    @classmethod
+    def load(cls, path: Path):
+        import joblib
+
+        model = joblib.load(path)
+        if not isinstance(model, cls):
+            raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}")
+        return model
+
+
 @dataclass
-class ActionTypeClassifier:
+class ActionTypeClassifier(Persisted):
     """Multi-label action types, ordered with the predicted main action first."""
 
     analyzer: str = "syllables"  # or "words"
@@ -89,18 +109,6 @@ class ActionTypeClassifier:
             out.append(labels)
         return out
 
-    def save(self, path: Path) -> Path:
-        import joblib
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path)
-        return path
-
-    @staticmethod
-    def load(path: Path) -> ActionTypeClassifier:
-        import joblib
-
-        return joblib.load(path)
 
 
 def _ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.classify import MODELS, syllables
+from pipeline.classify import MODELS, Persisted, syllables
 from pipeline.evaluate import norm
 
 
@@ -41,7 +41,7 @@ def unit_key(name: str) -> str:
 
 
 @dataclass
-class AssigneeSuggester:
+class AssigneeSuggester(Persisted):
     neighbours: int = 5
     ngram_range: tuple[int, int] = (1, 2)
     names_: dict[str, str] = field(default_factory=dict)
@@ -119,19 +119,6 @@ class AssigneeSuggester:
             out.append(Suggestion(name, round(0.5 * max(related, default=0.0) + 0.2 * name_match, 4),
                                   seen_in_training=False))
         return sorted(out, key=lambda s: -s.score)[:k]
-
-    def save(self, path: Path) -> Path:
-        import joblib
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path)
-        return path
-
-    @staticmethod
-    def load(path: Path) -> AssigneeSuggester:
-        import joblib
-
-        return joblib.load(path)
 
 
 _LOADED: dict[Path, AssigneeSuggester] = {}
