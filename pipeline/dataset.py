@@ -180,7 +180,8 @@ def run_batch(
 
 
 def _results(jobs: list[dict], workers: int) -> Iterator[tuple[dict, tuple[str | None, dict | None]]]:
-    """(job, result) pairs in input order; at most 2 x workers files in flight, so memory stays flat."""
+    """(job, result) pairs in input order; at most 16 files per worker in flight, so memory stays flat
+    while one long document does not leave the other workers idle."""
     if workers <= 1:
         for job in jobs:
             yield job, extract_one(job["path"], job["doc_id"])
@@ -188,16 +189,26 @@ def _results(jobs: list[dict], workers: int) -> Iterator[tuple[dict, tuple[str |
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
+    _warm_up()  # load the models and compile the patterns once; forked workers inherit them
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque = deque()
         for job in jobs:
             pending.append((job, pool.submit(extract_one, job["path"], job["doc_id"])))
-            if len(pending) >= 2 * workers:
+            if len(pending) >= 16 * workers:
                 job_done, future = pending.popleft()
                 yield job_done, future.result()
         while pending:
             job_done, future = pending.popleft()
             yield job_done, future.result()
+
+
+def _warm_up() -> None:
+    from contextlib import suppress
+
+    from pipeline import extract_text
+
+    with suppress(ReadError):
+        extract_text("UBND TỈNH LÀO CAI\nSố: 1/TB-VP\nTHÔNG BÁO\nV/v thử\n1. Sở Tài chính\n- Rà soát, báo cáo.\n")
 
 
 def _end_cut_line(path: Path) -> None:
