@@ -46,9 +46,14 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.I)
 
 
+@lru_cache(maxsize=1)
+def _cue_table() -> dict[str, tuple[str, bool]]:
+    return {re.sub(r"\s+", " ", cue): (action, initial) for action, cue, initial in _cues()}
+
+
 def find_cues(text: str) -> list[ActionCue]:
     """Cues in ``text`` left to right (longest at each place)."""
-    table = {re.sub(r"\s+", " ", cue): (action, initial) for action, cue, initial in _cues()}
+    table = _cue_table()
     out = []
     for match in _pattern().finditer(text):
         action, initial = table[re.sub(r"\s+", " ", match.group().lower())]
