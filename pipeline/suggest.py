@@ -89,10 +89,31 @@ class AssigneeSuggester(Persisted):
                 for key, score in ranked]
 
     def _similarity(self, text: str):
-        """Cosine similarity of ``text`` to every past task (TF-IDF rows are L2-normalised)."""
+        """Cosine similarity of ``text`` to every past task (TF-IDF rows are L2-normalised).
+
+        The draft's TF-IDF vector is built here from the fitted vocabulary and idf (the same
+        sublinear-tf, L2-normalised weighting as the vectorizer) without scikit-learn's per-call
+        input checks, which cost more than the product on the request path.
+        """
+        import numpy as np
+
         if getattr(self, "columns_", None) is None:
             self.columns_ = self.matrix_.T.tocsr()  # transposed once, not per request
-        return (self.vectorizer_.transform([text]) @ self.columns_).toarray()[0]
+        vocabulary, idf = self.vectorizer_.vocabulary_, self.vectorizer_.idf_
+        counts: dict[int, int] = {}
+        for gram in self._analyze(text):
+            if (column := vocabulary.get(gram)) is not None:
+                counts[column] = counts.get(column, 0) + 1
+        similarity = np.zeros(self.columns_.shape[1])
+        if not counts:
+            return similarity
+        weights = {c: (1.0 + np.log(n)) * idf[c] for c, n in counts.items()}
+        norm = float(np.sqrt(sum(w * w for w in weights.values())))
+        indptr, indices, data = self.columns_.indptr, self.columns_.indices, self.columns_.data
+        for column, weight in weights.items():
+            start, end = indptr[column], indptr[column + 1]
+            similarity[indices[start:end]] += (weight / norm) * data[start:end]
+        return similarity
 
     def _score(self, hits: list[tuple[float, int]]) -> float:
         top = sorted(hits, reverse=True)[: self.neighbours]
