@@ -48,7 +48,7 @@ def extract_text(text: str, doc_id: str = "document", source: str | None = None)
     clean = normalise(text)
     structure = parse(clean)
     info = document_info(structure)
-    if not looks_administrative(info, structure):
+    if not looks_administrative(info):
         raise NotADocument("no document header (type, number, date or issuer) was found")
     return Document(doc_id=doc_id, source=source, document=info, tasks=assemble(structure, info))
 
@@ -64,6 +64,6 @@ def extract(path_or_text: str | Path, doc_id: str | None = None) -> Document:
     return extract_text(str(path_or_text), doc_id=doc_id or "document")
 
 
-def looks_administrative(info: DocumentInfo, structure=None) -> bool:
+def looks_administrative(info: DocumentInfo) -> bool:
     """Does the header have at least one mark of an administrative document (type, number, date, issuer)?"""
     return any(x is not None for x in (info.doc_type, info.symbol, info.issued_date, info.issuer))

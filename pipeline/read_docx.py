@@ -63,24 +63,24 @@ def read_docx(path: str | Path, max_xml_bytes: int = MAX_MEMBER_BYTES) -> str:
         main = _main_part(archive, names)
         if main is None:
             raise ReadError(*_not_word(names))
-        styles = Styles()
-        if STYLES_PART in names:
-            try:
-                styles = _parse_styles(read_member(archive, archive.getinfo(STYLES_PART), max_xml_bytes))
-            except ReadError as exc:
-                if exc.kind != "corrupt":
-                    raise
-                # broken styles only cost the font and numbering hints: the text is still there
-        numbering = Numbering()
-        if NUMBERING_PART in names:
-            try:
-                numbering = _parse_numbering(read_member(archive, archive.getinfo(NUMBERING_PART), max_xml_bytes))
-            except ReadError as exc:
-                if exc.kind != "corrupt":
-                    raise
+        # broken styles or numbering only cost the font and numbering hints: the text is still there
+        styles = _optional_part(archive, names, STYLES_PART, _parse_styles, Styles, max_xml_bytes)
+        numbering = _optional_part(archive, names, NUMBERING_PART, _parse_numbering, Numbering, max_xml_bytes)
         data = read_member(archive, archive.getinfo(main), max_xml_bytes)
     text = _document_text(data, styles, numbering)
     return legacy.fix_text(text)[0]
+
+
+def _optional_part(archive: zipfile.ZipFile, names: set[str], part: str, parse, default, max_xml_bytes: int):
+    """A part the text does not need (styles, numbering): its default when absent or corrupt."""
+    if part not in names:
+        return default()
+    try:
+        return parse(read_member(archive, archive.getinfo(part), max_xml_bytes))
+    except ReadError as exc:
+        if exc.kind != "corrupt":
+            raise
+        return default()
 
 
 def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:

@@ -182,7 +182,7 @@ def analyse(text: str, candidates: list[str] | None = None, k: int = 3, draft: b
     clean = normalise(text)
     structure = parse(clean)
     info = document_info(structure)
-    if not draft and not looks_administrative(info, structure):
+    if not draft and not looks_administrative(info):
         return {"error": "not_a_document",
                 "message": "no document header (type, number, date or issuer) was found; send \"draft\": true "
                            "to extract the tasks of a draft without one"}

@@ -16,6 +16,26 @@ SAMPLE_GOLD = ROOT / "data" / "gold" / "dongthap-skhcn-tb-2020-06.json"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+# a short draft notice typed into the drafting API and page (tests/test_api.py, tests/test_browser.py)
+DRAFT_NOTICE = """ỦY BAN NHÂN DÂN
+TỈNH LÀO CAI
+
+Số: 123/TB-UBND
+
+Lào Cai, ngày 10 tháng 3 năm 2026
+
+THÔNG BÁO
+Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về giải ngân vốn đầu tư công
+
+1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn đầu tư công năm 2026, báo cáo UBND \
+tỉnh trước ngày 31/3/2026.
+
+2. Tổng hợp, báo cáo tình hình giải ngân vốn đầu tư công theo Nghị định số 99/2021/NĐ-CP ngày 11/11/2021 của \
+Chính phủ.
+
+3. Sở Nông nghiệp và Môi trường khẩn trương kiểm tra công tác phòng chống cháy rừng trong tháng 4/2026.
+"""
+
 
 @pytest.fixture(scope="session")
 def shared() -> Path:

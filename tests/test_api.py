@@ -16,26 +16,9 @@ from fastapi.testclient import TestClient
 
 from pipeline import extract_text
 from pipeline.serve import MAX_K, Aligner, Settings, create_app, serve_command
-from tests.conftest import SAMPLE
+from tests.conftest import DRAFT_NOTICE, SAMPLE
 
-NOTICE = """ỦY BAN NHÂN DÂN
-TỈNH LÀO CAI
-
-Số: 123/TB-UBND
-
-Lào Cai, ngày 10 tháng 3 năm 2026
-
-THÔNG BÁO
-Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về giải ngân vốn đầu tư công
-
-1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn đầu tư công năm 2026, báo cáo UBND \
-tỉnh trước ngày 31/3/2026.
-
-2. Tổng hợp, báo cáo tình hình giải ngân vốn đầu tư công theo Nghị định số 99/2021/NĐ-CP ngày 11/11/2021 của \
-Chính phủ.
-
-3. Sở Nông nghiệp và Môi trường khẩn trương kiểm tra công tác phòng chống cháy rừng trong tháng 4/2026.
-"""
+NOTICE = DRAFT_NOTICE
 BODY_ONLY = "1. Giao Sở Tài chính chủ trì rà soát kế hoạch vốn năm 2026.\n\n2. Tổng hợp, báo cáo tình hình giải ngân.\n"
 CONTRACT_TASK_FIELDS = ["task_id", "section", "text", "lead_units", "support_units", "action_types", "deadline_text",
                         "deadline", "recurrence", "urgent", "references", "span"]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import DRAFT_NOTICE, ROOT
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python package) is not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="uvicorn is not installed")
@@ -36,24 +36,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "out" / "test-artifacts"
 
-NOTICE = """ỦY BAN NHÂN DÂN
-TỈNH LÀO CAI
-
-Số: 123/TB-UBND
-
-Lào Cai, ngày 10 tháng 3 năm 2026
-
-THÔNG BÁO
-Kết luận của Chủ tịch UBND tỉnh tại cuộc họp về giải ngân vốn đầu tư công
-
-1. Giao Sở Tài chính chủ trì, phối hợp với Sở Xây dựng rà soát kế hoạch vốn đầu tư công năm 2026, báo cáo UBND \
-tỉnh trước ngày 31/3/2026.
-
-2. Tổng hợp, báo cáo tình hình giải ngân vốn đầu tư công theo Nghị định số 99/2021/NĐ-CP ngày 11/11/2021 của \
-Chính phủ.
-
-3. Sở Nông nghiệp và Môi trường khẩn trương kiểm tra công tác phòng chống cháy rừng trong tháng 4/2026.
-"""
+NOTICE = DRAFT_NOTICE
 CANDIDATES = ["Sở Tài chính", "Sở Xây dựng", "Kho bạc Nhà nước tỉnh"]
 READY = ("() => window.nhiemvu && window.nhiemvu.resultText === document.getElementById('draft').value "
          "&& document.body.dataset.state === 'ready'")
