@@ -237,7 +237,7 @@ def _parse_addressees(lines: list[tuple[str, int]], i: int, header: Header, subj
         line = lines[i][0]
         if not line:
             i += 1
-            if items:
+            if items and not (items[-1].endswith((";", ",")) and _next_is_bullet(lines, i)):
                 break
             continue
         if not re.match(r"^[-–+•]", line) and items and items[-1].endswith((".", ":")):
@@ -250,6 +250,13 @@ def _parse_addressees(lines: list[tuple[str, int]], i: int, header: Header, subj
             break
     header.addressees = [_clean_item(x) for x in items if _clean_item(x)]
     return i
+
+
+def _next_is_bullet(lines: list[tuple[str, int]], i: int) -> bool:
+    """Does the next non-blank line open with a bullet (a list of addressees spaced by blank lines)?"""
+    while i < len(lines) and not lines[i][0]:
+        i += 1
+    return i < len(lines) and bool(re.match(r"^[-–+•]", lines[i][0]))
 
 
 def _clean_item(item: str) -> str:

@@ -54,6 +54,16 @@ EXECUTION = re.compile(r"^(?:Tổ\s+chức\s+thực\s+hiện|TỔ\s+CHỨC\s+TH�
 IN_CHARGE = re.compile(r"^(?P<unit>[^,;:]{3,80}?)\s+(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+)?chủ\s+trì\b")
 FRONTED = re.compile(r"^\s*,?\s*(?:theo|căn\s+cứ|trong\s+phạm\s+vi|trên\s+cơ\s+sở)\b", re.I)
 """An adverbial between a subject and its verb ("Các Sở theo chức năng, nhiệm vụ được giao chủ động ...")."""
+GROUP_DEFINITION = re.compile(
+    r"^(?P<group>(?:[Cc]ác\s+)?(?:[Đđ]ơn\s+vị|[Cc]hủ\s+đầu\s+tư|[Cc]ơ\s+quan|[Tt]hành\s+viên|[Dd]oanh\s+nghiệp"
+    r"|[Tt]ổ\s+chức|[Ss]ở|[Nn]hà\s+thầu|[Đđ]ịa\s+phương)[^:;()]{0,70}?)"
+    r"\s*(?::|\(?\s*(?:bao\s+)?gồm\s*:?)\s*(?P<members>.+)$",
+    re.S,
+)
+"""A group named once with its members ("Đơn vị duy trì thoát nước: Công ty A; Công ty B ...", ANNOTATION §4)."""
+MEMBERS_END = re.compile(
+    r"\s*[):]?\s*(?:\b(?:theo|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|thực\s+hiện)\b.*)?[:.;)]*$", re.S
+)
 FALLBACK: list[UnitMention] = []
 """The (shared, empty) mention list of a lead that no text names: the addressees or the issuer."""
 NORMATIVE = frozenset({"Luật", "Bộ luật", "Nghị định", "Thông tư", "Pháp lệnh"})
@@ -70,6 +80,8 @@ class _Context:
     addressees: list[str]
     heading_units: dict[int, list[str]]
     executors: dict[int, list[str]] = field(default_factory=dict)
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    abbreviations: dict[str, str] = field(default_factory=dict)
 
 
 def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
@@ -81,6 +93,8 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
         [u for a in structure.header.addressees for u in split_units(a)],
         {},
     )
+    ctx.groups = _group_definitions(structure.blocks)
+    ctx.abbreviations = defined_abbreviations(structure.text)
     responsible, responsible_lines = _responsible_lines(structure.blocks)
     tasks: list[Task] = []
     for block in structure.blocks:
@@ -159,6 +173,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
     leads, lead_mentions = _leads(ctx, block, text, responsible)
     if lead_mentions is FALLBACK and ctx.info.doc_type in NORMATIVE:
         return None
+    leads = _spelled_out(_expand_groups(leads, ctx.groups), ctx.abbreviations)
     context = _context_block(block, ctx.structure.blocks)
     time = extract_time(text, ctx.reference_date)
     deadline = time.deadline
@@ -170,6 +185,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
     supports = _supports(text, lead_mentions, leads)
     if block.index in responsible and responsible[block.index][1]:
         supports += [u for u in responsible[block.index][1] if u not in supports]
+    supports = _spelled_out(supports, ctx.abbreviations)
     return Task(
         task_id="",
         section=_section(block, ctx.structure.blocks),
@@ -223,6 +239,8 @@ def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[l
         return [capitalise(u.name) for u in subject], subject
     if block.index in responsible:
         return responsible[block.index][0], []
+    if (intro := _introduction(block, ctx.structure.blocks)) and (asked := _asked_units(intro)):
+        return asked, []
     for ancestor in _ancestors(block, ctx.structure.blocks):
         units = _heading_units(ctx, ancestor)
         if units:
@@ -273,6 +291,31 @@ def _chain(text: str, mentions: list[UnitMention]) -> list[UnitMention]:
     return chain
 
 
+def _asked_units(block: Block) -> list[str]:
+    """The units a line that opens a list asks to act ("UBND tỉnh đề nghị Bộ Công Thương một số nội dung sau:")."""
+    text = block.text.rstrip()
+    if not text.endswith(":") or not (m := EXPLICIT_LEAD.search(text)):
+        return []
+    rest = text[m.end() :]
+    mentions = [u for u in find_units(rest) if not u.generic]
+    if not mentions or mentions[0].start != 0:
+        return []
+    return [capitalise(u.name) for u in _chain(rest, mentions)]
+
+
+def _introduction(block: Block, blocks: list[Block]) -> Block | None:
+    """The paragraph ending in ":" that opens the run of bullets ``block`` is in, when it is a sibling."""
+    if block.kind == "para" or block.parent is None:
+        return None
+    siblings = blocks[block.parent].children
+    for index in reversed(siblings[: siblings.index(block.index)]):
+        sibling = blocks[index]
+        if sibling.kind == block.kind:
+            continue
+        return sibling if sibling.kind == "para" and sibling.text.rstrip().endswith(":") else None
+    return None
+
+
 def _ancestors(block: Block, blocks: list[Block]) -> list[Block]:
     out = []
     node = blocks[block.parent] if block.parent is not None else None
@@ -287,11 +330,16 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     if heading.index in ctx.heading_units:
         return ctx.heading_units[heading.index]
     text = heading.text.strip(" :.")
+    if asked := _asked_units(heading):
+        ctx.heading_units[heading.index] = asked
+        return asked
     addressed = ADDRESSED.match(text)
-    text = text[addressed.end() :] if addressed else re.sub(r"^Giao\s+", "", text)
+    text = text[addressed.end() :] if addressed else re.sub(r"^(?:Giao|Đề\s+nghị|Mời)\s+", "", text)
     mentions = find_units(text)
     units: list[str] = []
-    if mentions and mentions[0].start == 0:
+    if members := _definition_members(_definition_text(heading, ctx.structure.blocks)):
+        units = members
+    elif mentions and mentions[0].start == 0:
         whole = addressed and len(mentions) == 1 and len(text.split()) <= 16
         units = [capitalise(text)] if whole else split_units(text[: _chain(text, mentions)[-1].end])
     if units:
@@ -305,14 +353,125 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     return units
 
 
+def _definition_members(text: str) -> list[str]:
+    """The members of a group defined in ``text`` by listing them; [] when it defines none."""
+    m = GROUP_DEFINITION.match(text.strip())
+    if not m:
+        return []
+    members = MEMBERS_END.sub("", m["members"]) if ";" not in m["members"] else m["members"]
+    pieces = [MEMBERS_END.sub("", p) for p in re.split(r";\s*" if ";" in members else r",\s*", members)]
+    names = []
+    for piece in pieces:
+        piece = piece.strip(" ,.")
+        found = find_units(piece)
+        if not found or found[0].start != 0 or found[0].generic or len(piece.split()) > 16:
+            return []
+        names.append(capitalise(piece))
+    return names if len(names) >= 2 else []
+
+
+def _definition_text(block: Block, blocks: list[Block]) -> str:
+    """A block's text, with its first child's when the block only opens a list ("Đơn vị X:" + the members)."""
+    text = block.text.strip()
+    if text.endswith(":") and block.children and blocks[block.children[0]].kind == "para":
+        return f"{text} {blocks[block.children[0]].text.strip()}"
+    return text
+
+
+def _group_definitions(blocks: list[Block]) -> dict[str, list[str]]:
+    """Groups the document defines by listing their members, by the group's loose key."""
+    groups: dict[str, list[str]] = {}
+    for block in blocks:
+        text = _definition_text(block, blocks)
+        if members := _definition_members(text):
+            group = GROUP_DEFINITION.match(text)["group"]  # type: ignore[index]
+            groups.setdefault(_loose_key(_group_core(group)), members)
+    return groups
+
+
+def _group_core(group: str) -> str:
+    """A group's name without its place or scope ("... trên địa bàn Thành phố", "... của tỉnh")."""
+    return re.split(r"\s+(?:trên\s+địa\s+bàn|của|tại|thuộc)\s+", group, maxsplit=1)[0]
+
+
+def _expand_groups(leads: list[str], groups: dict[str, list[str]]) -> list[str]:
+    """Leads with each defined group replaced by its members (ANNOTATION §4)."""
+    if not groups:
+        return leads
+    out: list[str] = []
+    for lead in leads:
+        key = _loose_key(_group_core(lead))
+        members = groups.get(key)
+        for name in members or [lead]:
+            if name not in out:
+                out.append(name)
+    return out
+
+
+ABBREVIATION_DEFINED = re.compile(r"\((?P<abbr>[A-ZĐ][A-ZĐ0-9&]{1,9})\)")
+
+
+def defined_abbreviations(text: str) -> dict[str, str]:
+    """Abbreviations the document defines: "vật liệu nổ công nghiệp (VLNCN)" -> {"VLNCN": "vật liệu ..."}.
+
+    The long form is the run of words before the parenthesis whose initials spell the abbreviation.
+    """
+    found: dict[str, str] = {}
+    for m in ABBREVIATION_DEFINED.finditer(text):
+        abbr = m["abbr"]
+        letters = abbr.replace("&", "")
+        words = re.findall(r"\w+", text[max(0, m.start() - 200) : m.start()])[-len(letters) :]
+        if len(words) == len(letters) and all(w[0].upper() == c for w, c in zip(words, letters, strict=True)):
+            found.setdefault(abbr, " ".join(words))
+    return found
+
+
+def _spelled_out(names: list[str], abbreviations: dict[str, str]) -> list[str]:
+    """Unit names with the document's own abbreviations written in full, "A/B" split in two."""
+    out: list[str] = []
+    for name in names:
+        parts = [name]
+        if "/" in name and all(find_units(p.strip()) for p in name.split("/")):
+            parts = [p.strip() for p in name.split("/")]
+        for part in parts:
+            for abbr, long_form in abbreviations.items():
+                part = re.sub(rf"(?<!\w){re.escape(abbr)}(?!\w)", long_form, part)
+            if part not in out:
+                out.append(part)
+    return out
+
+
 def _loose_key(name: str) -> str:
     return " ".join(w for w in norm(name).split() if w not in {"và", "các"})
 
 
 def _supports(text: str, lead_mentions: list[UnitMention], leads: list[str]) -> list[str]:
     lead_keys = {norm(u) for u in leads}
-    taken = {(m.start, m.end) for m in lead_mentions}
     out: list[str] = []
+    for mention in support_mentions(text, lead_mentions):
+        name = capitalise(mention.name) if mention.name[:1].isupper() else mention.name
+        if not mention.generic and norm(name) not in lead_keys and name not in out:
+            out.append(name)
+    return out
+
+
+def rule_roles(text: str) -> tuple[list[UnitMention], list[UnitMention]]:
+    """The rules' lead mentions (explicit "Giao X" or the subject) and support mentions in a task's text."""
+    leads: list[UnitMention] = []
+    if m := EXPLICIT_LEAD.search(text):
+        rest = text[m.end() :]
+        mentions = [u for u in find_units(rest) if not u.generic]
+        if mentions and mentions[0].start == 0:
+            leads = [UnitMention(u.name, u.start + m.end(), u.end + m.end()) for u in _chain(rest, mentions)]
+    if not leads:
+        leads = [u for u in _subject(text) if not u.generic]
+    return leads, support_mentions(text, leads)
+
+
+def support_mentions(text: str, lead_mentions: list[UnitMention]) -> list[UnitMention]:
+    """Mentions in a task's text that the rules read as support units (ANNOTATION §4)."""
+    taken = {(m.start, m.end) for m in lead_mentions}
+    out: list[UnitMention] = []
     previous_support: UnitMention | None = None
     for mention in find_units(text):
         if (mention.start, mention.end) in taken:
@@ -325,9 +484,7 @@ def _supports(text: str, lead_mentions: list[UnitMention], leads: list[str]) -> 
             is_support = False
         if is_support:
             previous_support = mention
-            name = capitalise(mention.name) if mention.name[:1].isupper() else mention.name
-            if not mention.generic and norm(name) not in lead_keys and name not in out:
-                out.append(name)
+            out.append(mention)
         else:
             previous_support = None
     return out

@@ -41,7 +41,7 @@ def _unit_pattern() -> re.Pattern[str]:
     groups = alternation(data_words("unit_groups.txt"))
     lower_heads = alternation(tuple(h.lower() for h in data_words("unit_heads.txt") if not h.isupper()))
     return re.compile(
-        rf"(?<![\w])(?:(?:{heads})(?=[\s,]|$)|(?:{lower_heads})(?=\s+[{UPPER}])|[Cc]ác\s+(?:{groups})\b)",
+        rf"(?<![\w])(?:(?:{heads})(?=[\s,]|$)|(?:{lower_heads})(?=\s+[{UPPER}])|[Cc]ác\s+(?i:{groups})\b(?!\s+[{UPPER}]))",
     )
 
 
@@ -50,6 +50,11 @@ def _stop_pattern() -> re.Pattern[str]:
     verbs = set(cue_words()) - set(data_words("unit_name_words.txt"))
     words = tuple(sorted(set(data_words("unit_stopwords.txt")) | verbs, key=len, reverse=True))
     return re.compile(rf"^(?:{alternation(words)})(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _false_heads() -> re.Pattern[str]:
+    return re.compile(rf"(?:{alternation(data_words('unit_false_heads.txt'))})(?!\w)", re.I)
 
 
 def unit_heads() -> re.Pattern[str]:
@@ -62,7 +67,7 @@ def find_units(text: str) -> list[UnitMention]:
     out: list[UnitMention] = []
     pos = 0
     for match in _unit_pattern().finditer(text):
-        if match.start() < pos:
+        if match.start() < pos or _false_heads().match(text, match.start()):
             continue
         end = _name_end(text, match.end())
         name = text[match.start() : end].strip(" ,;:-–")

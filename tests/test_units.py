@@ -1,0 +1,56 @@
+"""Who leads a task when its text names nobody (ANNOTATION §4), on real documents, and the unit recogniser."""
+
+from pipeline import extract
+from pipeline.evaluate import norm
+from pipeline.tasks import defined_abbreviations
+from pipeline.units import find_units
+
+CCN_COMPANIES = 7  # the "Kính gửi" list of vbhc-vn__sct__cong-van-don-doc-tien-do-ha-tang-ccn-bao-cao-hang-tuan
+
+
+def _keys(names):
+    return {norm(n) for n in names}
+
+
+def test_addressees_listed_with_blank_lines_all_lead(corpus):
+    doc = extract(corpus / "laocai/vbhc-vn__sct__cong-van-don-doc-tien-do-ha-tang-ccn-bao-cao-hang-tuan.txt")
+    weekly = next(t for t in doc.tasks if "hằng tuần" in t.text)
+    assert len(weekly.lead_units) == CCN_COMPANIES
+    assert "Công ty Cổ phần Đầu tư Trung Chính Bảo Minh" in weekly.lead_units
+
+
+def test_group_defined_by_its_members_is_expanded(corpus):
+    doc = extract(corpus / "hanoi/real_hanoi_qd_2280_water__fulltext_pdftotext.txt")
+    members = _keys(["Công ty TNHH MTV Thoát nước Hà Nội", "Công ty cổ phần Đô thị Việt Úc",
+                     "Công ty Cổ phần đầu tư phát triển xây dựng Sông Đà 9"])
+    drainage = [t for t in doc.tasks if (t.section or "").startswith("1.3. Đơn vị duy trì thoát nước")]
+    assert drainage, "the part of the drainage companies has tasks"
+    for task in drainage:
+        assert members <= _keys(task.lead_units), task.lead_units
+        assert "đơn vị duy trì thoát nước" not in _keys(task.lead_units)
+
+
+def test_bullets_after_a_request_line_go_to_the_unit_asked(corpus):
+    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__BC-dinh-ky-VLNCN-nam-2025.txt")
+    asked = [t for t in doc.tasks if t.section == "5. Đề xuất, kiến nghị"
+             and not t.text.startswith("Uỷ ban nhân dân")]
+    assert len(asked) == 4
+    assert all(t.lead_units == ["Bộ Công Thương"] for t in asked)
+
+
+def test_abbreviations_defined_by_the_document_are_spelt_out(corpus):
+    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__CV-UBND-tinh-chi-dao-quan-ly-giam-sat-VLNCN.txt")
+    leads = {u for t in doc.tasks for u in t.lead_units}
+    assert any("vật liệu nổ công nghiệp, tiền chất thuốc nổ" in u for u in leads)
+    assert not any("VLNCN" in u for u in leads)
+    assert defined_abbreviations("quản lý vật liệu nổ công nghiệp (VLNCN) và Ủy ban nhân dân (UBND)") == {
+        "VLNCN": "vật liệu nổ công nghiệp"}
+
+
+def test_unit_names_keep_their_group_word_and_scope():
+    names = [m.name for m in find_units("Các Bộ, ngành và Ủy ban nhân dân các tỉnh, thành phố trực thuộc "
+                                        "Trung ương chỉ đạo thực hiện")]
+    assert names == ["Các Bộ, ngành", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]
+    assert [m.name for m in find_units("phối hợp với các Sở Tài chính, Xây dựng")] == ["Sở Tài chính"]
+    assert find_units("Ban hành Quy định tiêu hủy tiền chất thuốc nổ") == []
+    assert [m.name for m in find_units("đề nghị Bộ Công Thương một số nội dung như sau")] == ["Bộ Công Thương"]
