@@ -18,7 +18,7 @@ from pipeline.evaluate import norm
 from pipeline.models import DocumentInfo, Task
 from pipeline.references import find_references
 from pipeline.structure import Block, Structure
-from pipeline.units import UnitMention, capitalise, find_units, split_units
+from pipeline.units import UnitMention, capitalise, expand_listed, find_units, split_units
 
 EXHORTATION = re.compile(
     r"nêu\s+cao\s+tinh\s+thần|là\s+nhiệm\s+vụ\s+(quan\s+trọng|trọng\s+tâm)|không\s+đùn\s+đẩy", re.I
@@ -34,6 +34,7 @@ EXPLICIT_LEAD = re.compile(
     r"^(?:(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Chủ\s+tịch)[^,;:]{0,40}?\s+)?"
     r"(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+"
     r"|(?:^|[:;.]\s+)[Gg]iao\s+(?=[^,;:]{3,80}?\s+chủ\s+trì)"
+    r"|^[^;:]{0,80}?,\s+(?:giao|đề\s+nghị|yêu\s+cầu)\s+"
 )
 RESPONSIBLE = re.compile(
     r"^(?:Trách\s+nhiệm|Đơn\s+vị)\s+(?:chỉ\s+đạo\s+)?(?:thực\s+hiện|chủ\s+trì)\s*:\s*(?P<lead>[^;]+)"
@@ -226,7 +227,21 @@ def _section(block: Block, blocks: list[Block]) -> str | None:
 # -- units --------------------------------------------------------------------
 
 
+PERSON_LEAD = re.compile(
+    r"^(?:Ông|Bà|Đồng\s+chí|Đ/c)\.?\s+(?P<name>[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*){1,4}\s*[-–]\s*[^:;.]{2,40}?)\s*:"
+)
+"""A member of a team with their role ("Ông. Hoàng Văn Thuân - Trưởng đoàn: Phụ trách chung ...")."""
+
+
 def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[list[str], list[UnitMention]]:
+    if m := PERSON_LEAD.match(text):
+        return [re.sub(r"\s*[-–]\s*", " - ", m["name"])], []
+    if (m := ADDRESSED.match(text)) and ":" in text[:160]:
+        named = text[m.end() : text.index(":")]
+        mentions = [u for u in find_units(named) if not u.generic]
+        if mentions and mentions[0].start == 0:  # "Đối với các Sở, ngành, đơn vị cấp Thành phố: Chủ động ..."
+            whole = len(mentions) == 1 and len(named.split()) <= 16
+            return ([capitalise(named.strip())] if whole else split_units(named)), []
     if m := EXPLICIT_LEAD.search(text):
         rest = text[m.end() :]
         mentions = [u for u in find_units(rest) if not u.generic]
@@ -339,8 +354,12 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     units: list[str] = []
     if members := _definition_members(_definition_text(heading, ctx.structure.blocks)):
         units = members
+    elif listed := expand_listed(text):
+        units = [capitalise(n) for n in listed]
     elif mentions and mentions[0].start == 0:
-        whole = addressed and len(mentions) == 1 and len(text.split()) <= 16
+        rest = text[mentions[0].end :]
+        named_alone = heading.numbered and not find_cues(rest) and not re.search(r"[;:()]", rest)
+        whole = (addressed or named_alone) and len(mentions) <= 2 and len(text.split()) <= 16
         units = [capitalise(text)] if whole else split_units(text[: _chain(text, mentions)[-1].end])
     if units:
         joined = _loose_key(" ".join(units))

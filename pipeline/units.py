@@ -128,9 +128,43 @@ def is_generic(name: str) -> bool:
     return bool(GENERIC.search(name.strip()))
 
 
+LEVELS = "phường|xã|huyện|quận|tỉnh|thành\\s+phố|thị\\s+xã|thị\\s+trấn"
+LISTED_UNDER_HEAD = re.compile(
+    rf"^(?P<head>.+?)\s+các\s+(?P<plural>{LEVELS}|nước|đơn\s+vị)\s*:\s*(?P<items>.+)$"
+)
+"""A head shared by a list of names ("UBND các phường: Ba Đình, Hoàn Kiếm", "Đại sứ quán các nước: ...")."""
+
+
+def expand_listed(phrase: str) -> list[str]:
+    """Names of a list that shares its head, written in full (ANNOTATION §4); [] for any other phrase.
+
+    "UBND các phường: Ba Đình, Cửa Nam và UBND xã Bát Tràng" -> "UBND phường Ba Đình", "UBND phường Cửa Nam",
+    "UBND xã Bát Tràng"; "các Sở: Tài chính, Nông nghiệp và Môi trường" -> "Sở Tài chính", "Sở Nông nghiệp và Môi
+    trường"; "Đại sứ quán các nước: Trung Quốc, Ấn Độ" -> "Đại sứ quán Trung Quốc", "Đại sứ quán Ấn Độ".
+    """
+    phrase = phrase.strip(" ;.,")
+    if m := LISTED_UNDER_HEAD.match(phrase):
+        keep = m["plural"] if re.fullmatch(LEVELS, m["plural"]) else ""
+        names = []
+        for item in re.split(r",\s*|\s+và\s+", m["items"]):
+            item = item.strip(" .;")
+            if not item:
+                continue
+            names.append(item if _unit_pattern().match(item) else " ".join(p for p in (m["head"], keep, item) if p))
+        return names if len(names) >= 2 else []
+    if re.match(r"^[Cc]ác\s+\w+\s*:", phrase):
+        from pipeline.unit_names import expand_list  # the gazetteer tells "và" inside a name from "và" between
+
+        names = expand_list(phrase)
+        return names if len(names) >= 2 else []
+    return []
+
+
 def split_units(phrase: str) -> list[str]:
     """Split a list of units ("Công an tỉnh, các sở, ban, ngành và UBND các xã") into names."""
-    phrase = re.sub(r"^(Giao|Đề nghị|Yêu cầu)\s+", "", phrase.strip(" :;.,"))
+    phrase = re.sub(r"^(Giao|Đề nghị|Yêu cầu|Mời)\s+", "", phrase.strip(" :;.,"))
+    if listed := expand_listed(phrase):
+        return [capitalise(n) for n in listed]
     names = []
     for part in re.split(r";\s*", phrase):
         mentions = find_units(part)
