@@ -18,16 +18,20 @@ from pipeline.evaluate import norm
 from pipeline.models import DocumentInfo, Task
 from pipeline.references import find_references
 from pipeline.structure import Block, Structure
-from pipeline.units import UnitMention, capitalise, expand_listed, find_units, split_units
+from pipeline.unit_tagger import TaggedUnit, tag_units
+from pipeline.units import UnitMention, capitalise, expand_listed, find_units, is_generic, split_units
 
 EXHORTATION = re.compile(
     r"nêu\s+cao\s+tinh\s+thần|là\s+nhiệm\s+vụ\s+(quan\s+trọng|trọng\s+tâm)|không\s+đùn\s+đẩy", re.I
 )
 NO_TASK = re.compile(
     r"^(Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
-    r"|chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ",
+    r"|chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ"
+    r"|\b(?:được\s+)?biết(?:,?\s+(?:và\s+)?(?:tổ\s+chức\s+)?(?:thực\s+hiện|phối\s+hợp))?\s*[./]*$"
+    r"|\bkính\s+(?:mời|trình|đề\s+nghị)\b.{0,120}(?:xem\s+xét|nêu\s+trên|dự\s+họp|quyết\s+định)\b[^.]*[./]*$",
     re.I,
 )
+"""Not tasks: approvals; closing formulas ("... để Công ty X biết, thực hiện./.", "kính trình ... xem xét./.")."""
 DECISION = re.compile(r"^(Phê\s+duyệt|Ban\s+hành|Thành\s+lập|Công\s+nhận|Bãi\s+bỏ|Chấp\s+thuận|Cho\s+phép)\b")
 """An article of a decision that decides rather than assigns work."""
 EXPLICIT_LEAD = re.compile(
@@ -65,6 +69,10 @@ GROUP_DEFINITION = re.compile(
 MEMBERS_END = re.compile(
     r"\s*[):]?\s*(?:\b(?:theo|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|thực\s+hiện)\b.*)?[:.;)]*$", re.S
 )
+DESCRIPTION = re.compile(
+    r"^[^:;,.]{2,40}:\s|^\(|\d{3,4}[.\s]\d{3}[.\s]?\d{2,3}|^[^a-zà-ỹđ]+$|^Ông\b|^Bà\b"
+)
+"""Without an action cue these lines describe, they do not assign: "Địa điểm thực hiện: ...", phone numbers."""
 FALLBACK: list[UnitMention] = []
 """The (shared, empty) mention list of a lead that no text names: the addressees or the issuer."""
 NORMATIVE = frozenset({"Luật", "Bộ luật", "Nghị định", "Thông tư", "Pháp lệnh"})
@@ -98,6 +106,7 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
     ctx.abbreviations = defined_abbreviations(structure.text)
     responsible, responsible_lines = _responsible_lines(structure.blocks)
     tasks: list[Task] = []
+    stated_supports: list[list[str]] = []
     for block in structure.blocks:
         if block.index in responsible_lines or not _is_task(block, structure.blocks):
             continue
@@ -108,17 +117,33 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
                 continue
             task.task_id = f"T{len(tasks) + 1:02d}"
             tasks.append(task)
+            stated_supports.append(responsible[block.index][1] if block.index in responsible else [])
     predicted = predict_actions([t.text for t in tasks]) if tasks else None
     for task, labels in zip(tasks, predicted or [], strict=False):
         task.action_types = labels  # type: ignore[assignment]
+    tagged = tag_units([t.text for t in tasks]) if tasks else None
+    for task, mentions, stated in zip(tasks, tagged or [], stated_supports, strict=False):
+        task.support_units = _tagged_supports(task, mentions, stated, ctx.abbreviations)
     return tasks
+
+
+def _tagged_supports(task: Task, mentions: list[TaggedUnit], stated: list[str], abbreviations: dict[str, str]
+                     ) -> list[str]:
+    """Support units from the learned tagger (it beats the rules on held-out documents), then a stated line's."""
+    leads = {norm(u) for u in task.lead_units}
+    names = [m.name for m in mentions if m.role == "support" and not is_generic(m.name)]
+    out: list[str] = []
+    for name in _spelled_out(names, abbreviations) + list(stated):
+        if norm(name) not in leads and name not in out:
+            out.append(name)
+    return out
 
 
 def _is_task(block: Block, blocks: list[Block]) -> bool:
     if block.role != "assign" or (block.children and not block.is_sentence):
         return False
-    if block.kind == "article" and DECISION.match(block.text):
-        return False
+    if any(b.kind == "article" and DECISION.match(b.text) for b in [block, *_ancestors(block, blocks)]):
+        return False  # an article that approves a plan: its items are the plan's content, not assigned work
     text = block.text.strip()
     if NO_TASK.search(text) or text.endswith(":"):
         return False
@@ -127,7 +152,7 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
     siblings = blocks[block.parent].children if block.parent is not None else []
     if block.kind == "para" and siblings and siblings[0] != block.index and EXHORTATION.search(text):
         return False
-    return bool(find_cues(text)) or len(text) > 40
+    return bool(find_cues(text)) or (len(text) > 40 and not DESCRIPTION.search(text))
 
 
 def _split_subjects(text: str) -> list[tuple[str, int]]:

@@ -7,6 +7,9 @@ the fixed split (data/split.json); writes into models/
 * ``suggest-tfidf-v1-<date>.joblib``: the assignee suggester, learned from the
   gold tasks of train + dev and the pipeline's tasks of every other corpus
   document that is not in dev or test (its "silver" tasks);
+* ``units-crf-v1-<date>.joblib``: the unit tagger (CRF over the task's
+  syllables, rule and gazetteer features; train + dev), whose support units
+  the pipeline uses; scored inside the whole pipeline against the rules alone;
 * ``metrics.json``: dev and test figures, sizes, times (for the model card).
 
 Dev figures come from models fitted on train only; the shipped models are then
@@ -26,6 +29,7 @@ from pipeline.annotations import load_gold, load_split
 from pipeline.classify import MODELS, ActionTypeClassifier
 from pipeline.evaluate import PRF, norm
 from pipeline.suggest import AssigneeSuggester, unit_key
+from pipeline.unit_tagger import UnitTagger, using_tagger
 
 ROOT = Path(__file__).resolve().parent.parent
 NORMATIVE = {"Luật", "Bộ luật", "Nghị định", "Thông tư", "Nghị quyết", "Pháp lệnh"}
@@ -88,6 +92,28 @@ def suggestion_scores(model: AssigneeSuggester, docs: list[dict]) -> dict:
     return {k: round(v / max(1, n), 4) for k, v in hits.items()} | {"tasks": n}
 
 
+UNIT_SETTINGS = {"c1": 0.1, "c2": 0.1, "max_iterations": 200}
+
+
+def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None) -> dict:
+    """Lead- and support-unit F1 of the whole pipeline on annotated documents, with ``tagger`` or the rules alone."""
+    import json as _json
+
+    from pipeline import extract_text
+    from pipeline.annotations import load_standoff, source_text
+    from pipeline.evaluate import score
+
+    records = load_standoff(ROOT / "data" / "annotations")
+    gold = load_gold(ROOT / "data" / "annotations", corpus, doc_ids=set(doc_ids))
+    out = {}
+    with using_tagger(tagger):
+        for doc_id in doc_ids:
+            text = source_text(corpus, records[doc_id]["source"], records[doc_id].get("sha256"))
+            out[doc_id] = _json.loads(extract_text(text, doc_id=doc_id).to_json())
+    result = score(gold, out)
+    return {key: result[key]["f1"] for key in ("tasks", "lead_units", "support_units")}
+
+
 def train(corpus: Path, out_dir: Path = MODELS, today: str | None = None, log=print) -> dict:
     gold = load_gold(ROOT / "data" / "annotations", corpus)
     split = load_split(ROOT / "data" / "split.json")
@@ -96,7 +122,8 @@ def train(corpus: Path, out_dir: Path = MODELS, today: str | None = None, log=pr
         return [t for doc_id in split[part] for t in gold[doc_id]["tasks"]]
 
     train_tasks, dev_tasks, test_tasks = tasks("train"), tasks("dev"), tasks("test")
-    metrics: dict = {"settings": {k: list(v) if isinstance(v, tuple) else v for k, v in ACTION_SETTINGS.items()}}
+    metrics: dict = {"settings": {k: list(v) if isinstance(v, tuple) else v for k, v in ACTION_SETTINGS.items()},
+                     "unit_settings": dict(UNIT_SETTINGS)}
 
     log("actions: rules and TF-IDF + logistic regression on dev ...")
     metrics["actions_dev_rules"] = action_scores(dev_tasks, [rule_action_types(t["text"]) for t in dev_tasks])
@@ -113,6 +140,22 @@ def train(corpus: Path, out_dir: Path = MODELS, today: str | None = None, log=pr
     predicted = final.predict([t["text"] for t in test_tasks])
     metrics["actions_tasks_per_second"] = round(len(test_tasks) / (time.perf_counter() - started), 1)
     metrics["actions_test_model"] = action_scores(test_tasks, predicted)
+
+    log("units: CRF tagger, scored inside the pipeline against the rules alone ...")
+    dev_tagger = UnitTagger(**UNIT_SETTINGS).fit([t["text"] for t in train_tasks],
+                                                 [t["lead_units"] for t in train_tasks],
+                                                 [t["support_units"] for t in train_tasks])
+    metrics["units_dev_rules"] = pipeline_unit_scores(split["dev"], corpus, None)
+    metrics["units_dev_tagger"] = pipeline_unit_scores(split["dev"], corpus, dev_tagger)
+    started = time.perf_counter()
+    tagger = UnitTagger(**UNIT_SETTINGS).fit([t["text"] for t in fit_tasks], [t["lead_units"] for t in fit_tasks],
+                                             [t["support_units"] for t in fit_tasks])
+    metrics["units_train_seconds"] = round(time.perf_counter() - started, 2)
+    metrics["units_test_rules"] = pipeline_unit_scores(split["test"], corpus, None)
+    metrics["units_test_tagger"] = pipeline_unit_scores(split["test"], corpus, tagger)
+    started = time.perf_counter()
+    tagger.predict([t["text"] for t in test_tasks])
+    metrics["units_tasks_per_second"] = round(len(test_tasks) / (time.perf_counter() - started), 1)
 
     log("suggestion: silver tasks from the corpus ...")
     held_out = set(split["dev"]) | set(split["test"])
@@ -131,10 +174,12 @@ def train(corpus: Path, out_dir: Path = MODELS, today: str | None = None, log=pr
 
     stamp = today or date.today().strftime("%Y%m%d")
     out_dir.mkdir(parents=True, exist_ok=True)
-    for old in list(out_dir.glob("actions-tfidf-v1-*.joblib")) + list(out_dir.glob("suggest-tfidf-v1-*.joblib")):
-        old.unlink()
+    for pattern in ("actions-tfidf-v1-*.joblib", "suggest-tfidf-v1-*.joblib", "units-crf-v1-*.joblib"):
+        for old in out_dir.glob(pattern):
+            old.unlink()
     actions_path = final.save(out_dir / f"actions-tfidf-v1-{stamp}.joblib")
     suggest_path = suggester.save(out_dir / f"suggest-tfidf-v1-{stamp}.joblib")
-    metrics["files"] = {p.name: round(p.stat().st_size / 1e6, 2) for p in (actions_path, suggest_path)}
+    units_path = tagger.save(out_dir / f"units-crf-v1-{stamp}.joblib")
+    metrics["files"] = {p.name: round(p.stat().st_size / 1e6, 2) for p in (actions_path, suggest_path, units_path)}
     (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return metrics

@@ -54,3 +54,14 @@ def test_unit_names_keep_their_group_word_and_scope():
     assert [m.name for m in find_units("phối hợp với các Sở Tài chính, Xây dựng")] == ["Sở Tài chính"]
     assert find_units("Ban hành Quy định tiêu hủy tiền chất thuốc nổ") == []
     assert [m.name for m in find_units("đề nghị Bộ Công Thương một số nội dung như sau")] == ["Bộ Công Thương"]
+
+
+def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
+    name = "kho-vlncn-sct-vn__SCT-CN_Thong_bao_KQKTCTNT_Kho_VLNCN_Mong_Sen_1_theo_BB29.5.2026.txt"
+    texts = [t.text for t in extract(corpus / "laocai" / name).tasks]
+    assert not any(t.endswith("biết, tổ chức thực hiện./.") for t in texts)
+    plan = extract(corpus / "hanoi/real_hanoi_kh_173_festival__fulltext_pdftotext.txt")
+    assert not any(t.text.startswith(("Địa điểm thực hiện:", "Thời gian dự kiến:")) for t in plan.tasks)
+    decision = extract(corpus / "laocai/sd-vlncn-sct-vn__QD-PANM-mo-da-Xuan-Hoa.txt")
+    assert not any((t.section or "").startswith(("Điều1.", "Điều 1.")) for t in decision.tasks), \
+        "the items of 'Điều 1. Phê duyệt phương án ...' are the approved plan"

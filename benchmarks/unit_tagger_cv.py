@@ -1,0 +1,91 @@
+"""Cross-validated comparison of the unit tagger and the rules, inside the whole pipeline.
+
+Folds are by document over the train + dev splits of data/annotations (the
+test split is never read). For each fold the CRF tagger is fitted on the
+other documents' gold tasks; the held-out documents are then extracted by the
+pipeline three ways and scored with the reference metric (ANNOTATION §8):
+
+* ``rules``: the rules alone;
+* ``tagger supports``: the tagger's support units (what the pipeline ships);
+* ``tagger supports + leads``: also the tagger's lead mentions, where it finds any,
+  in place of the rules' lead (measured, not shipped).
+
+    .venv/bin/python benchmarks/unit_tagger_cv.py [--folds 5] [--seed 7] [--c1 0.1 --c2 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+from pipeline import extract_text
+from pipeline.annotations import load_gold, load_split, load_standoff, source_text
+from pipeline.evaluate import norm, score
+from pipeline.unit_tagger import UnitTagger, using_tagger
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def extracted(doc_ids: list[str], corpus: Path, records: dict, tagger: UnitTagger | None) -> dict[str, dict]:
+    out = {}
+    with using_tagger(tagger):
+        for doc_id in doc_ids:
+            text = source_text(corpus, records[doc_id]["source"], records[doc_id].get("sha256"))
+            out[doc_id] = json.loads(extract_text(text, doc_id=doc_id).to_json())
+    return out
+
+
+def with_tagged_leads(docs: dict[str, dict], tagger: UnitTagger) -> dict[str, dict]:
+    """The documents with each task's lead replaced by the tagger's lead mentions, where it finds any."""
+    for doc in docs.values():
+        tagged = tagger.predict([t["text"] for t in doc["tasks"]])
+        for task, mentions in zip(doc["tasks"], tagged, strict=True):
+            leads = [m.name for m in mentions if m.role == "lead"]
+            if leads:
+                task["lead_units"] = leads
+                task["support_units"] = [u for u in task["support_units"] if norm(u) not in {norm(x) for x in leads}]
+    return docs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--c1", type=float, default=0.1)
+    parser.add_argument("--c2", type=float, default=0.1)
+    args = parser.parse_args()
+
+    split = load_split(ROOT / "data" / "split.json")
+    ids = split["train"] + split["dev"]
+    gold = load_gold(ROOT / "data" / "annotations", args.corpus, doc_ids=set(ids))
+    records = load_standoff(ROOT / "data" / "annotations")
+    order = sorted(ids)
+    random.Random(args.seed).shuffle(order)
+    folds = [order[i :: args.folds] for i in range(args.folds)]
+    variants: dict[str, dict[str, dict]] = {"rules": {}, "tagger supports": {}, "tagger supports + leads": {}}
+    started = time.perf_counter()
+    for fold in folds:
+        tasks = [t for d in ids if d not in fold for t in gold[d]["tasks"]]
+        tagger = UnitTagger(c1=args.c1, c2=args.c2).fit([t["text"] for t in tasks], [t["lead_units"] for t in tasks],
+                                                        [t["support_units"] for t in tasks])
+        variants["rules"].update(extracted(fold, args.corpus, records, None))
+        variants["tagger supports"].update(extracted(fold, args.corpus, records, tagger))
+        variants["tagger supports + leads"].update(
+            with_tagged_leads(extracted(fold, args.corpus, records, tagger), tagger))
+    print(f"{args.folds}-fold CV by document over train + dev ({len(ids)} documents, "
+          f"{sum(len(gold[d]['tasks']) for d in ids)} gold tasks), c1={args.c1} c2={args.c2}, "
+          f"{time.perf_counter() - started:.0f} s")
+    print(f"{'variant':26} {'lead P':>7} {'lead R':>7} {'lead F1':>8} {'supp P':>7} {'supp R':>7} {'supp F1':>8}")
+    for name, outs in variants.items():
+        res = score(gold, outs)
+        lead, support = res["lead_units"], res["support_units"]
+        print(f"{name:26} {lead['p']:7.3f} {lead['r']:7.3f} {lead['f1']:8.3f} "
+              f"{support['p']:7.3f} {support['r']:7.3f} {support['f1']:8.3f}")
+
+
+if __name__ == "__main__":
+    main()
