@@ -210,7 +210,8 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
             in_subject = True
         elif re.match(r"^Kính\s+gửi", line, re.I):
             return _parse_addressees(lines, i, header, subject)
-        elif in_subject and len(line) < 200 and not _starts_body(line) and not AUTHORITY.match(line):
+        elif in_subject and len(line) < (400 if not subject else 200) and not _starts_body(line) \
+                and not AUTHORITY.match(line):
             subject.append(line)
         elif not seen_title and not subject and _is_upper(line) and header.date is None:
             header.issuer_lines.append(line)

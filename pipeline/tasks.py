@@ -66,6 +66,11 @@ GROUP_DEFINITION = re.compile(
     re.S,
 )
 """A group named once with its members ("Đơn vị duy trì thoát nước: Công ty A; Công ty B ...", ANNOTATION §4)."""
+ROLE_DEFINITION = re.compile(
+    r"^(?P<group>[Cc]hủ\s+đầu\s+tư|[Nn]hà\s+thầu(?:\s+thi\s+công)?|[Đđ]ơn\s+vị\s+(?:thi\s+công|tư\s+vấn[\w\s]{0,20}?"
+    r"|thực\s+hiện|quản\s+lý\s+vận\s+hành|khai\s+thác))\s*:\s*(?P<members>[^;:]+?)[.;]?$"
+)
+"""A role filled by one unit ("Chủ đầu tư: Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên.")."""
 MEMBERS_END = re.compile(
     r"\s*[):]?\s*(?:\b(?:theo|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|thực\s+hiện)\b.*)?[:.;)]*$", re.S
 )
@@ -375,6 +380,9 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
         return asked
     addressed = ADDRESSED.match(text)
     text = text[addressed.end() :] if addressed else re.sub(r"^(?:Giao|Đề\s+nghị|Mời)\s+", "", text)
+    if addressed and (defined := ctx.groups.get(_loose_key(text))):
+        ctx.heading_units[heading.index] = defined  # "Yêu cầu đối với chủ đầu tư" after "Chủ đầu tư: X"
+        return defined
     mentions = find_units(text)
     units: list[str] = []
     if members := _definition_members(_definition_text(heading, ctx.structure.blocks)):
@@ -430,6 +438,10 @@ def _group_definitions(blocks: list[Block]) -> dict[str, list[str]]:
         if members := _definition_members(text):
             group = GROUP_DEFINITION.match(text)["group"]  # type: ignore[index]
             groups.setdefault(_loose_key(_group_core(group)), members)
+        elif (m := ROLE_DEFINITION.match(block.text.strip())) and len(m["members"].split()) <= 16:
+            found = find_units(m["members"])
+            if found and found[0].start == 0 and not found[0].generic:
+                groups.setdefault(_loose_key(m["group"]), [capitalise(m["members"].strip())])
     return groups
 
 
@@ -445,7 +457,8 @@ def _expand_groups(leads: list[str], groups: dict[str, list[str]]) -> list[str]:
     out: list[str] = []
     for lead in leads:
         key = _loose_key(_group_core(lead))
-        members = groups.get(key)
+        members = groups.get(key) or next(
+            (m for k, m in groups.items() if len(m) == 1 and key.startswith(k + " ")), None)
         for name in members or [lead]:
             if name not in out:
                 out.append(name)

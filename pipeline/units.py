@@ -97,6 +97,9 @@ def _name_end(text: str, pos: int) -> int:
             return pos
         word_at = pos + len(gap)
         rest = text[word_at:]
+        if m := re.match(rf"thuộc(?=\s+[{UPPER}])", rest):  # "Ban Quản lý dự án ... thuộc Thành phố": one name
+            pos = word_at + m.end()
+            continue
         word = re.match(r"\w[\w/.]*", rest)
         if not word or (stop.match(rest) and not _inside_compound(text, pos, word_at)):
             return pos
