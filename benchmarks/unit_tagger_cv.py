@@ -50,6 +50,26 @@ def with_tagged_leads(docs: dict[str, dict], tagger: UnitTagger) -> dict[str, di
     return docs
 
 
+def with_rule_supports_and_tagged_roles(rules: dict[str, dict], tagger: UnitTagger) -> dict[str, dict]:
+    """The rules' support units plus the tagger's supports whose span is a mention the rules found."""
+    from pipeline.units import find_units
+
+    for doc in rules.values():
+        tagged = tagger.predict([t["text"] for t in doc["tasks"]])
+        for task, mentions in zip(doc["tasks"], tagged, strict=True):
+            spans = {(m.start, m.end) for m in find_units(task["text"])}
+            keys = {norm(u) for u in task["support_units"] + task["lead_units"]}
+            for m in mentions:
+                if m.role == "support" and (m.start, m.end) in spans and norm(m.name) not in keys:
+                    task["support_units"].append(m.name)
+                    keys.add(norm(m.name))
+    return docs_copy(rules)
+
+
+def docs_copy(docs: dict[str, dict]) -> dict[str, dict]:
+    return json.loads(json.dumps(docs))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -66,13 +86,16 @@ def main() -> None:
     order = sorted(ids)
     random.Random(args.seed).shuffle(order)
     folds = [order[i :: args.folds] for i in range(args.folds)]
-    variants: dict[str, dict[str, dict]] = {"rules": {}, "tagger supports": {}, "tagger supports + leads": {}}
+    variants: dict[str, dict[str, dict]] = {"rules": {}, "tagger supports": {}, "tagger supports + leads": {},
+                                            "rules + tagged roles": {}}
     started = time.perf_counter()
     for fold in folds:
         tasks = [t for d in ids if d not in fold for t in gold[d]["tasks"]]
         tagger = UnitTagger(c1=args.c1, c2=args.c2).fit([t["text"] for t in tasks], [t["lead_units"] for t in tasks],
                                                         [t["support_units"] for t in tasks])
-        variants["rules"].update(extracted(fold, args.corpus, records, None))
+        rules = extracted(fold, args.corpus, records, None)
+        variants["rules"].update(docs_copy(rules))
+        variants["rules + tagged roles"].update(with_rule_supports_and_tagged_roles(rules, tagger))
         variants["tagger supports"].update(extracted(fold, args.corpus, records, tagger))
         variants["tagger supports + leads"].update(
             with_tagged_leads(extracted(fold, args.corpus, records, tagger), tagger))

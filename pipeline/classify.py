@@ -1,12 +1,33 @@
 """Trained action-type classifier: TF-IDF features and linear models (scikit-learn).
 
-``ActionTypeClassifier`` is an estimator with ``fit(texts, label_lists)`` and
-``predict(texts)``: one logistic regression per label decides the label set,
-a multinomial one decides the main (first) action, which is put first. The
-features are TF-IDF over syllable n-grams, or over underthesea words
-(``analyzer="words"``). No hidden state beyond the fitted attributes;
-``random_state`` makes it reproducible. Saved with joblib, named with a
-version and a date (``models/actions-tfidf-v1-YYYYMMDD.joblib``).
+``ActionTypeClassifier`` is an estimator with ``fit(texts, label_lists,
+sample_weight=None)`` and ``predict(texts)``: one logistic regression per label
+decides the label set, and the main (first) action is put first. The features
+are TF-IDF over syllable n-grams, or over underthesea words
+(``analyzer="words"``), plus the cue lexicon's findings: as tokens inside the
+TF-IDF (``cue_features``) and/or as a separate block of binary columns of
+weight ``cue_weight`` (each label the lexicon finds, the first one stated),
+which the TF-IDF normalisation cannot dilute.
+
+"The first action stated" is :func:`ordered_actions`: the cue order with
+ANNOTATION §5's rules ("Chủ trì, phối hợp với X rà soát" → review before
+coordinate; a light verb directly before another cue, "thực hiện rà soát" →
+review first). The main action comes from ``main``:
+
+* ``"model"``: a multinomial logistic regression over the label models'
+  features, plus (``position_weight`` > 0) a one-hot column block of the first
+  action stated;
+* ``"cue"``: the first action stated; the model only when no cue is found;
+* ``"rerank"``: among the labels predicted (and the model's main), the one
+  stated first; the model's main when none of them has a cue.
+
+``tune_thresholds`` picks one threshold per label from out-of-fold
+probabilities inside ``fit`` (contiguous folds, so a document's tasks mostly
+stay together). ``sample_weight`` lets weak labels count less. No hidden state
+beyond the fitted attributes (and a cache of the lexicon's findings per text);
+``random_state`` makes it reproducible. Models saved before these options
+still load and predict as before. Saved with joblib, named with a version and
+a date (``models/actions-tfidf-v1-YYYYMMDD.joblib``).
 """
 
 from __future__ import annotations
@@ -14,11 +35,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pipeline.models import ACTION_TYPES
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
+
+LIGHT_VERBS = {"thực hiện", "tổ chức thực hiện", "triển khai", "tổ chức triển khai"}
+"""Implement cues that only carry the next verb when it follows at once ("thực hiện rà soát" → review)."""
+LEAD_ROLE = re.compile(r"chủ\s+trì\W*(?:và\s+)?$", re.I)
+"""The text before a "phối hợp" cue that makes it the lead's role, not the first action (ANNOTATION §5)."""
+THRESHOLD_GRID = tuple(round(0.15 + 0.05 * i, 2) for i in range(13))
 
 
 def syllables(text: str) -> list[str]:
@@ -29,6 +57,56 @@ def words(text: str) -> list[str]:
     from pipeline.tokenize import tokenize
 
     return [t.text.lower().replace(" ", "_") for t in tokenize(text) if re.search(r"\w", t.text)]
+
+
+@lru_cache(maxsize=4096)
+def _cues(text: str) -> tuple:
+    from pipeline.actions import find_cues
+
+    return tuple(find_cues(text))
+
+
+def ordered_actions(text: str) -> list[str]:
+    """Action labels in the order the text states the actions (ANNOTATION §5), [] without a cue.
+
+    The cue order, except that "phối hợp" right after "chủ trì" and a light verb
+    ("thực hiện", "triển khai") directly followed by another cue each go after
+    the next cue.
+    """
+    cues = _cues(text)
+    keyed = []
+    for i, cue in enumerate(cues):
+        key = float(i)
+        following = cues[i + 1] if i + 1 < len(cues) else None
+        if following is not None and following.action != cue.action:
+            lead_role = cue.action == "coordinate" and LEAD_ROLE.search(text[: cue.start])
+            light = (re.sub(r"\s+", " ", cue.cue.lower()) in LIGHT_VERBS
+                     and len(syllables(text[cue.end : following.start])) <= 1)
+            if lead_role or light:
+                key += 1.5  # after the next cue
+        keyed.append((key, cue.action))
+    return list(dict.fromkeys(action for _, action in sorted(keyed)))
+
+
+def _indicators(texts: list[str], weight: float, main: bool):
+    """Binary cue columns times ``weight``: each label the lexicon finds and the first one stated
+    (:func:`ordered_actions`); for the main model the first stated only, with a column for "no cue"."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    index = {label: i for i, label in enumerate(ACTION_TYPES)}
+    n = len(index)
+    block = np.zeros((len(texts), n + 1 if main else 2 * n))
+    for row, text in enumerate(texts):
+        ordered = ordered_actions(text)
+        if main:
+            block[row, index[ordered[0]] if ordered else n] = weight
+            continue
+        for label in ordered:
+            block[row, index[label]] = weight
+        if ordered:
+            block[row, n + index[ordered[0]]] = weight
+    return csr_matrix(block)
 
 
 class Persisted:
@@ -51,6 +129,25 @@ class Persisted:
         return model
 
 
+class _PerLabel:
+    """One binary logistic regression per column (one-vs-rest), with sample weights."""
+
+    def __init__(self, estimator) -> None:
+        self.estimator = estimator
+
+    def fit(self, features, targets, sample_weight=None) -> _PerLabel:
+        from sklearn.base import clone
+
+        self.estimators_ = [clone(self.estimator).fit(features, targets[:, j], sample_weight=sample_weight)
+                            for j in range(targets.shape[1])]
+        return self
+
+    def predict_proba(self, features):
+        import numpy as np
+
+        return np.column_stack([e.predict_proba(features)[:, 1] for e in self.estimators_])
+
+
 @dataclass
 class ActionTypeClassifier(Persisted):
     """Multi-label action types, ordered with the predicted main action first."""
@@ -61,54 +158,115 @@ class ActionTypeClassifier(Persisted):
     C: float = 4.0
     threshold: float = 0.4
     random_state: int = 13
+    main: str = "model"  # "model", "cue" or "rerank" (see the module's docstring)
+    cue_weight: float = 0.0  # > 0: beside the TF-IDF, binary cue columns (labels found, first stated) of this weight
+    position_weight: float = 0.0  # > 0: the main model also sees the first action stated, a column of this weight
+    main_C: float | None = None  # the main model's C (None: C)
+    tune_thresholds: bool = False  # one threshold per label, from out-of-fold probabilities
     labels_: list[str] = field(default_factory=list)
 
-    def _vectorizer(self):
+    def _vectorizer(self, analyzer):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        return TfidfVectorizer(analyzer=self._features, sublinear_tf=True, min_df=1)
+        return TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=1)
 
     def _features(self, text: str) -> list[str]:
         tokens = syllables(text) if self.analyzer == "syllables" else words(text)
         features = _ngrams(tokens, self.ngram_range)
         if self.cue_features:
-            from pipeline.actions import find_cues
-
-            cues = find_cues(text)
+            cues = _cues(text)
             features += [f"cue:{c.action}" for c in cues] + [f"first:{c.action}" for c in cues[:1]]
         return features
 
-    def fit(self, texts: list[str], label_lists: list[list[str]]) -> ActionTypeClassifier:
+    def _design(self, texts: list[str], fit: bool = False):
+        """The label models' features and the main model's."""
+        from scipy.sparse import hstack
+
+        features = self.vectorizer_.fit_transform(texts) if fit else self.vectorizer_.transform(texts)
+        if getattr(self, "cue_weight", 0):
+            features = hstack([features, _indicators(texts, self.cue_weight, main=False)]).tocsr()
+        main = features
+        if getattr(self, "position_weight", 0):
+            main = hstack([features, _indicators(texts, self.position_weight, main=True)]).tocsr()
+        return features, main
+
+    def _logistic(self, balanced: bool, C: float | None = None):
         from sklearn.linear_model import LogisticRegression
-        from sklearn.multiclass import OneVsRestClassifier
+
+        return LogisticRegression(C=C or self.C, max_iter=2000, class_weight="balanced" if balanced else None,
+                                  random_state=self.random_state)
+
+    def fit(self, texts: list[str], label_lists: list[list[str]], sample_weight=None) -> ActionTypeClassifier:
         from sklearn.preprocessing import MultiLabelBinarizer
 
-        self.vectorizer_ = self._vectorizer()
-        features = self.vectorizer_.fit_transform(texts)
+        texts = list(texts)
+        self.vectorizer_ = self._vectorizer(self._features)
+        features, main_features = self._design(texts, fit=True)
         self.binarizer_ = MultiLabelBinarizer(classes=list(ACTION_TYPES))
         targets = self.binarizer_.fit_transform(label_lists)
         self.labels_ = list(self.binarizer_.classes_)
         present = targets.sum(axis=0) > 0
-        self.multi_ = OneVsRestClassifier(LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced",
-                                                             random_state=self.random_state))
-        self.multi_.fit(features[:, :], targets[:, present])
         self.present_ = [label for label, keep in zip(self.labels_, present, strict=True) if keep]
-        self.main_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.random_state)
-        self.main_.fit(features, [labels[0] if labels else "other" for labels in label_lists])
+        self.multi_ = _PerLabel(self._logistic(True)).fit(features, targets[:, present], sample_weight)
+        self.thresholds_ = self._tuned(features, targets[:, present], sample_weight) if self.tune_thresholds else None
+        self.main_ = self._logistic(False, self.main_C).fit(
+            main_features, [labels[0] if labels else "other" for labels in label_lists], sample_weight=sample_weight)
         return self
 
+    def _tuned(self, features, targets, sample_weight, folds: int = 3) -> list[float]:
+        """Per label, the threshold with the best F1 on out-of-fold probabilities (ties: nearest ``threshold``)."""
+        import numpy as np
+        from sklearn.model_selection import KFold
+
+        weights = np.ones(targets.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        out_of_fold = np.zeros(targets.shape, dtype=float)
+        for inside, outside in KFold(folds).split(targets):
+            fit = targets[inside]
+            model = _PerLabel(self._logistic(True))
+            # a label absent from a fold's training part: never predicted there
+            usable = [j for j in range(targets.shape[1]) if 0 < fit[:, j].sum() < len(inside)]
+            if not usable:
+                continue
+            model.fit(features[inside], fit[:, usable], weights[inside])
+            out_of_fold[np.ix_(outside, usable)] = model.predict_proba(features[outside])
+        gold = weights >= 1  # weak labels (weight below 1) do not tune thresholds
+        chosen = []
+        for j in range(targets.shape[1]):
+            truth, scores = targets[gold, j] > 0, out_of_fold[gold, j]
+
+            def f1(t, truth=truth, scores=scores):
+                predicted = scores >= t
+                tp = (predicted & truth).sum()
+                return 2 * tp / max(1, predicted.sum() + truth.sum())
+
+            chosen.append(max(THRESHOLD_GRID, key=lambda t: (round(f1(t), 6), -abs(t - self.threshold))))
+        return chosen
+
     def predict(self, texts: list[str]) -> list[list[str]]:
-        features = self.vectorizer_.transform(texts)
+        texts = list(texts)
+        features, main_features = self._design(texts)
         probabilities = self.multi_.predict_proba(features)
-        mains = self.main_.predict(features)
+        mains = self.main_.predict(main_features)
+        thresholds = getattr(self, "thresholds_", None) or [self.threshold] * len(self.present_)
         out = []
-        for row, main in zip(probabilities, mains, strict=True):
-            scored = sorted(((p, label) for p, label in zip(row, self.present_, strict=True) if p >= self.threshold),
-                            reverse=True)
-            labels = [str(main)] + [str(label) for _, label in scored if label != main]
-            out.append(labels)
+        for text, row, main in zip(texts, probabilities, mains, strict=True):
+            scored = sorted(((p, label) for p, label, t in zip(row, self.present_, thresholds, strict=True)
+                             if p >= t), reverse=True)
+            chosen = self._main(text, str(main), [str(label) for _, label in scored])
+            out.append([chosen] + [str(label) for _, label in scored if label != chosen])
         return out
 
+    def _main(self, text: str, model_main: str, predicted: list[str]) -> str:
+        mode = getattr(self, "main", "model")
+        if mode == "model":
+            return model_main
+        ordered = ordered_actions(text)
+        if mode == "cue":
+            return ordered[0] if ordered else model_main
+        if mode == "rerank":
+            candidates = set(predicted) | {model_main}
+            return next((label for label in ordered if label in candidates), model_main)
+        raise ValueError(f"unknown main mode {mode!r}")
 
 
 def _ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:

@@ -178,8 +178,20 @@ def _verbs_outside_units(text: str) -> bool:
     return any(not any(a <= c.start < b for a, b in inside) for c in find_cues(text))
 
 
+ADVERBIAL = re.compile(
+    r"^(?:Để|Khi|Trong\s+quá\s+trình|Sau\s+khi|Trước\s+khi|Trường\s+hợp|Ngoài\s+ra)\b[^,;:]{3,120},\s+"
+)
+"""A clause before the subject ("Để đảm bảo an toàn giao thông, Công ty X phải ...")."""
+
+
 def _subject(text: str) -> list[UnitMention]:
-    """Units that are the grammatical subject at the start of ``text``."""
+    """Units that are the grammatical subject at the start of ``text`` (after a fronted clause, if any)."""
+    if (fronted := ADVERBIAL.match(text)) and (found := _subject_at_start(text[fronted.end() :])):
+        return [UnitMention(u.name, u.start + fronted.end(), u.end + fronted.end(), u.generic) for u in found]
+    return _subject_at_start(text)
+
+
+def _subject_at_start(text: str) -> list[UnitMention]:
     mentions = find_units(text)
     if not mentions or mentions[0].start != 0:
         return []
@@ -187,7 +199,7 @@ def _subject(text: str) -> list[UnitMention]:
     cues = [c for c in find_cues(text) if not any(a <= c.start < b for a, b in inside)]
     first_verb = min((c.start for c in cues), default=len(text))
     head = text[:first_verb]
-    responsible = re.search(r"\bchịu\s+trách\s+nhiệm\b|\bchủ\s+trì\b", head)
+    responsible = re.search(r"\b(?:chịu|có)\s+trách\s+nhiệm\b|\bchủ\s+trì\b|\bphải\b", head)
     if responsible:
         head = head[: responsible.start()]
     subject = [m for m in mentions if m.end <= len(head.rstrip()) + 1]
