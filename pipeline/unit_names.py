@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pipeline import units
@@ -52,6 +52,7 @@ LOOSE_END = re.compile(r"\s(?:tại|của|về|và|các|với|cho|theo)$")
 """A name cut short ("Bộ phận Tiếp nhận và Trả kết quả của Sở Công Thương tại")."""
 
 
+@lru_cache(maxsize=1 << 16)
 def unit_key(name: str) -> str:
     """The comparison form of a unit name: NFC, lower case, UBND/HĐND written out, tones and punctuation folded."""
     return norm(name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import tempfile
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,13 +75,24 @@ def _position(i: int) -> str:
     return "0" if i == 0 else "1-2" if i < 3 else "3-6" if i < 7 else "7-15" if i < 16 else "16+"
 
 
+def _inside(toks: list[tuple[str, int, int]], starts: list[int], start: int, end: int) -> list[int]:
+    """Indices of the tokens that lie within ``[start, end)``."""
+    i = bisect_left(starts, start)
+    out = []
+    while i < len(toks) and toks[i][2] <= end:
+        out.append(i)
+        i += 1
+    return out
+
+
 def token_features(text: str) -> list[dict[str, str | float]]:
     """CRF features of each token of a task's text."""
     toks = tokens(text)
+    starts = [start for _, start, _ in toks]
     rule = ["O"] * len(toks)
     cue = [""] * len(toks)
     for mention in find_units(text):
-        inside = [i for i, (_, s, e) in enumerate(toks) if s >= mention.start and e <= mention.end]
+        inside = _inside(toks, starts, mention.start, mention.end)
         if not inside:
             continue
         kind = "G" if mention.generic else "M"
@@ -95,15 +107,13 @@ def token_features(text: str) -> list[dict[str, str | float]]:
 
     known = ["O"] * len(toks)
     for start, end, _ in Gazetteer.load().find(text):
-        inside = [i for i, (_, s, e) in enumerate(toks) if s >= start and e <= end]
-        for n, i in enumerate(inside):
+        for n, i in enumerate(_inside(toks, starts, start, end)):
             known[i] = "B" if n == 0 else "I"
     role = ["-"] * len(toks)
     for mark, mentions in zip(("RL", "RS"), rule_roles(text), strict=True):
         for mention in mentions:
-            for i, (_, s, e) in enumerate(toks):
-                if s >= mention.start and e <= mention.end:
-                    role[i] = mark
+            for i in _inside(toks, starts, mention.start, mention.end):
+                role[i] = mark
     lowers = [unicodedata.normalize("NFC", t).lower() for t, _, _ in toks]
     clause = 0
     out = []
