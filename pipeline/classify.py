@@ -143,9 +143,13 @@ class _PerLabel:
         return self
 
     def predict_proba(self, features):
+        """P(label) per column: the binary models' sigmoid, computed as one product for all labels."""
         import numpy as np
+        from scipy.special import expit
 
-        return np.column_stack([e.predict_proba(features)[:, 1] for e in self.estimators_])
+        weights = np.vstack([e.coef_[0] for e in self.estimators_])
+        bias = np.array([e.intercept_[0] for e in self.estimators_])
+        return expit(np.asarray(features @ weights.T) + bias)
 
 
 @dataclass

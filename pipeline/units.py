@@ -64,6 +64,12 @@ def unit_heads() -> re.Pattern[str]:
 
 def find_units(text: str) -> list[UnitMention]:
     """All unit mentions in ``text``, left to right, not overlapping."""
+    return list(_find_units(text))
+
+
+@lru_cache(maxsize=4096)
+def _find_units(text: str) -> tuple[UnitMention, ...]:
+    """:func:`find_units`, kept for the texts seen last (a task's text is read by several stages)."""
     out: list[UnitMention] = []
     pos = 0
     for match in _unit_pattern().finditer(text):
@@ -75,7 +81,7 @@ def find_units(text: str) -> list[UnitMention]:
             generic = is_generic(name) or bool(RELATED.match(text[match.start() + len(name) :]))
             out.append(UnitMention(name, match.start(), match.start() + len(name), generic))
             pos = end
-    return out
+    return tuple(out)
 
 
 LIST_CONTINUATION = re.compile(
