@@ -15,7 +15,17 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from pipeline import extract_text
-from pipeline.serve import MAX_K, Aligner, Settings, create_app, serve_command
+from pipeline.serve import (
+    MAX_AUTO_WORKERS,
+    MAX_K,
+    Aligner,
+    FastJSON,
+    Settings,
+    _Workers,
+    auto_workers,
+    create_app,
+    serve_command,
+)
 from tests.conftest import DRAFT_NOTICE, SAMPLE
 
 NOTICE = DRAFT_NOTICE
@@ -298,8 +308,32 @@ def test_extraction_in_a_process_pool(client) -> None:
     assert got == expected
 
 
+def test_answers_are_the_bytes_starlette_would_write(client) -> None:
+    """orjson (FastJSON) encodes the answers exactly as Starlette's JSONResponse (json.dumps) does."""
+    from starlette.responses import JSONResponse
+
+    for route, body in (("/extract", {"text": NOTICE, "k": 2, "draft": True}),
+                        ("/suggest", {"text": "Tổng hợp, báo cáo tình hình giải ngân vốn đầu tư công"})):
+        response = client.post(route, json=body)
+        assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+        assert response.content == JSONResponse(response.json()).body == FastJSON(response.json()).body
+
+
+@pytest.mark.parametrize(("cpus", "expected"), [(1, 0), (2, 2), (3, 3), (64, MAX_AUTO_WORKERS)])
+def test_workers_auto(monkeypatch, cpus: int, expected: int) -> None:
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
+    assert auto_workers() == expected
+    assert _Workers().convert("auto", None, None) == expected
+
+
 def test_serve_command_options() -> None:
     result = CliRunner().invoke(serve_command, ["--help"])
     assert result.exit_code == 0, result.output
-    for option in ("--host", "--port", "--workers", "--max-body", "--cors-origin", "127.0.0.1", "8000"):
+    for option in ("--host", "--port", "--workers", "--max-body", "--cors-origin", "127.0.0.1", "8000", "auto"):
         assert option in result.output
+    assert _Workers().convert("3", None, None) == 3 and _Workers().convert(0, None, None) == 0
+    for bad in ("-1", "65", "many"):
+        bad_run = CliRunner().invoke(serve_command, ["--workers", bad, "--port", "0"])
+        assert bad_run.exit_code == 2 and "--workers" in bad_run.output
