@@ -103,6 +103,9 @@ def _name_end(text: str, pos: int) -> int:
             return pos
         word_at = pos + len(gap)
         rest = text[word_at:]
+        if m := re.match(r"của\s+(?:tỉnh|[Tt]hành\s+phố|[Tt]rung\s+ương)(?=\s*(?:[,;.:]|và\b|$))", rest):
+            pos = word_at + m.end()  # "Thủ trưởng các Sở, ban, ngành của tỉnh, ...": the scope is part of the name
+            continue
         if m := re.match(rf"thuộc(?=\s+[{UPPER}])", rest):  # "Ban Quản lý dự án ... thuộc Thành phố": one name
             pos = word_at + m.end()
             continue
