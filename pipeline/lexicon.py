@@ -6,6 +6,11 @@ import re
 from functools import cache
 from importlib import resources
 
+LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
+"""The lower-case letters of Vietnamese, for regex classes ("à-ỹ" would also take upper-case letters)."""
+UPPER = LOWER.upper()
+"""The upper-case letters of Vietnamese."""
+
 
 @cache
 def _text(name: str) -> str:

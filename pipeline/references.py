@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipeline.lexicon import alternation, data_rows, data_words, doc_type_by_abbreviation, doc_type_names
+from pipeline.lexicon import LOWER, alternation, data_rows, data_words, doc_type_by_abbreviation, doc_type_names
 from pipeline.models import Reference
 
 UP = "A-ZĐÐ"
 HYPHEN_AFTER = ("TTLT", "TTr", "CTr", "NĐ", "QĐ", "TT", "NQ", "CT", "KH", "TB", "BC", "HD", "KL")
 """Type abbreviations that a symbol's issuer code follows ("QĐUBND" is "QĐ-UBND")."""
-LOW = "a-zà-ỹđ"
+LOW = LOWER
 YEAR = r"(?:19|20)\d{2}"
 SEGMENT = rf"[{UP}][{UP}A-Za-z0-9&]*"
 SYMBOL = (
@@ -39,7 +39,7 @@ DATE = (
 TRAILING_DATE = re.compile(rf",?\s*ngày\s*(\d{{1,2}})\s*(?:/|-|\.|tháng)\s*(\d{{1,2}})\s*(?:/|-|\.|năm)\s*({YEAR})")
 ISSUER_END = re.compile(
     rf"\s+(?:về|V/v|quy\s+định|hướng\s+dẫn|ban\s+hành|phê\s+duyệt|thực\s+hiện|sửa\s+đổi|ngày|năm|tại|đối\s+với|"
-    rf"để|và\s+(?:các\s+)?[a-zà-ỹđ]|và\s+(?:{{types}}))(?!\w)|,(?!\s*[{LOW}])|[;.:\n“\"]|$"
+    rf"để|và\s+(?:các\s+)?[{LOW}]|và\s+(?:{{types}}))(?!\w)|,(?!\s*[{LOW}])|[;.:\n“\"]|$"
 )
 STANDARD = re.compile(
     rf"(?<![\w/])(?P<std>(?:TCVN\s+)?(?:ISO/IEC|ISO|TCVN|QCVN|EN)\s*\d+[A-Z]?(?:[-.]\d+)*"

@@ -15,6 +15,7 @@ from pipeline.actions import action_types, find_cues
 from pipeline.classify import predict_actions
 from pipeline.deadlines import extract_time, find_deadline
 from pipeline.evaluate import norm
+from pipeline.lexicon import LOWER
 from pipeline.models import DocumentInfo, Task
 from pipeline.references import find_references
 from pipeline.structure import Block, Structure
@@ -75,7 +76,7 @@ MEMBERS_END = re.compile(
     r"\s*[):]?\s*(?:\b(?:theo|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|thực\s+hiện)\b.*)?[:.;)]*$", re.S
 )
 DESCRIPTION = re.compile(
-    r"^[^:;,.]{2,40}:\s|^\(|\d{3,4}[.\s]\d{3}[.\s]?\d{2,3}|^[^a-zà-ỹđ]+$|^Ông\b|^Bà\b"
+    rf"^[^:;,.]{{2,40}}:\s|^\(|\d{{3,4}}[.\s]\d{{3}}[.\s]?\d{{2,3}}|^[^{LOWER}]+$|^Ông\b|^Bà\b"
 )
 """Without an action cue these lines describe, they do not assign: "Địa điểm thực hiện: ...", phone numbers."""
 FALLBACK: list[UnitMention] = []

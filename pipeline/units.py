@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.actions import cue_words
-from pipeline.lexicon import alternation, data_words
+from pipeline.lexicon import LOWER, UPPER, alternation, data_words
 
 GENERIC = re.compile(
     r"liên\s+quan|(được\s+kiểm\s+tra|trên\s+địa\s+bàn)$|^(các\s+)?(đơn\s+vị|cơ\s+quan)$",
     re.I,
 )
-UPPER = "A-ZĐÀ-Ỹ"
 LOWER_TAIL = re.compile(
-    r"và\s+(?!các|những|đơn\s+vị|cơ\s+quan|địa\s+phương)[a-zà-ỹđ]+(?:\s+[a-zà-ỹđ]+){0,2}(?=\s*(?:[,;:.)]|$))"
+    rf"và\s+(?!các|những|đơn\s+vị|cơ\s+quan|địa\s+phương)[{LOWER}]+(?:\s+[{LOWER}]+){{0,2}}(?=\s*(?:[,;:.)]|$))"
 )
 RELATED = re.compile(r"\s*(?:có\s+)?liên\s+quan", re.I)
 
