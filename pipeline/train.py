@@ -98,8 +98,6 @@ UNIT_SETTINGS = {"c1": 0.1, "c2": 0.1, "max_iterations": 200}
 
 def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None) -> dict:
     """Lead- and support-unit F1 of the whole pipeline on annotated documents, with ``tagger`` or the rules alone."""
-    import json as _json
-
     from pipeline import extract_text
     from pipeline.annotations import load_standoff, source_text
     from pipeline.evaluate import score
@@ -110,7 +108,7 @@ def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | 
     with using_tagger(tagger):
         for doc_id in doc_ids:
             text = source_text(corpus, records[doc_id]["source"], records[doc_id].get("sha256"))
-            out[doc_id] = _json.loads(extract_text(text, doc_id=doc_id).to_json())
+            out[doc_id] = json.loads(extract_text(text, doc_id=doc_id).to_json())
     result = score(gold, out)
     return {key: result[key]["f1"] for key in ("tasks", "lead_units", "support_units")}
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pipeline.classify import MODELS, Persisted
 from pipeline.evaluate import norm
-from pipeline.units import capitalise, find_units
+from pipeline.units import capitalise, find_units, name_stop
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 ROLES = ("LEAD", "SUP")
@@ -269,13 +269,11 @@ def _mentions(text: str, labels: list[str]) -> list[TaggedUnit]:
 
 def _trimmed(text: str, mentions: list[TaggedUnit]) -> list[TaggedUnit]:
     """Mentions cut back to the rules' name where the tagger ran on into the action ("Công an tỉnh kiểm tra ...")."""
-    from pipeline.units import _stop_pattern
-
     rule_ends = {m.start: m.end for m in find_units(text)}
     out = []
     for mention in mentions:
         end = rule_ends.get(mention.start)
-        if end is not None and end < mention.end and _stop_pattern().match(text[end:].lstrip()):
+        if end is not None and end < mention.end and name_stop().match(text[end:].lstrip()):
             name = text[mention.start : end].strip(" ,;:-–(")
             mention = TaggedUnit(mention.role, capitalise(name), mention.start, mention.start + len(name))
         out.append(mention)

@@ -56,6 +56,11 @@ def _false_heads() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternation(data_words('unit_false_heads.txt'))})(?!\w)", re.I)
 
 
+def name_stop() -> re.Pattern[str]:
+    """The pattern of a word that ends a unit name (a stop word or an action cue outside name compounds)."""
+    return _stop_pattern()
+
+
 def unit_heads() -> re.Pattern[str]:
     """The pattern of a unit's opening noun (or a group's "các ...")."""
     return _unit_pattern()
