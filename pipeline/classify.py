@@ -128,6 +128,19 @@ class Persisted:
             raise TypeError(f"{path} holds a {type(model).__name__}, not a {cls.__name__}")
         return model
 
+    @classmethod
+    def shipped(cls, pattern: str):
+        """The newest model in models/ whose file name matches ``pattern``, loaded once; None without one."""
+        found = sorted(MODELS.glob(pattern))
+        if not found:
+            return None
+        if found[-1] not in _SHIPPED:
+            _SHIPPED[found[-1]] = cls.load(found[-1])
+        return _SHIPPED[found[-1]]
+
+
+_SHIPPED: dict[Path, Persisted] = {}
+
 
 class _PerLabel:
     """One binary logistic regression per column (one-vs-rest), with sample weights."""
@@ -286,14 +299,7 @@ def default_model_path() -> Path | None:
     return found[-1] if found else None
 
 
-_LOADED: dict[Path, ActionTypeClassifier] = {}
-
-
 def predict_actions(texts: list[str]) -> list[list[str]] | None:
     """Action types of ``texts`` from the shipped model (one call per document), or None without a model."""
-    path = default_model_path()
-    if path is None:
-        return None
-    if path not in _LOADED:
-        _LOADED[path] = ActionTypeClassifier.load(path)
-    return _LOADED[path].predict(list(texts))
+    model = ActionTypeClassifier.shipped("actions-*.joblib")
+    return model.predict(list(texts)) if model is not None else None

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from pipeline.classify import MODELS, Persisted, syllables
+from pipeline.classify import Persisted, syllables
 from pipeline.evaluate import norm
 
 
@@ -142,16 +141,11 @@ class AssigneeSuggester(Persisted):
         return sorted(out, key=lambda s: -s.score)[:k]
 
 
-_LOADED: dict[Path, AssigneeSuggester] = {}
-
-
 def default_suggester() -> AssigneeSuggester:
-    found = sorted(MODELS.glob("suggest-*.joblib"))
-    if not found:
+    model = AssigneeSuggester.shipped("suggest-*.joblib")
+    if model is None:
         raise FileNotFoundError("no suggestion model in models/: run `nhiemvu train`")
-    if found[-1] not in _LOADED:
-        _LOADED[found[-1]] = AssigneeSuggester.load(found[-1])
-    return _LOADED[found[-1]]
+    return model
 
 
 def suggest(text: str, k: int = 5, candidates: list[str] | None = None) -> list[Suggestion]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.classify import MODELS, Persisted
+from pipeline.classify import Persisted
 from pipeline.evaluate import norm
 from pipeline.units import capitalise, find_units, name_stop
 
@@ -221,9 +221,6 @@ class UnitTagger(Persisted):
         tagger = _tagger(self.model_bytes_)
         return [_trimmed(text, _mentions(text, tagger.tag(token_features(text)))) for text in texts]
 
-    def __getstate__(self) -> dict:
-        return dict(self.__dict__)
-
 
 @lru_cache(maxsize=4)
 def _tagger(model_bytes: bytes):
@@ -280,13 +277,6 @@ def _trimmed(text: str, mentions: list[TaggedUnit]) -> list[TaggedUnit]:
     return out
 
 
-def default_model_path() -> Path | None:
-    """The newest shipped unit tagger, if any."""
-    found = sorted(MODELS.glob("units-crf-*.joblib"))
-    return found[-1] if found else None
-
-
-_LOADED: dict[Path, UnitTagger] = {}
 _CHOSEN: list[UnitTagger | None] = []
 
 
@@ -304,9 +294,5 @@ def tag_units(texts: list[str]) -> list[list[TaggedUnit]] | None:
     """Unit mentions of ``texts`` from the shipped tagger (one call per document), or None without one."""
     if _CHOSEN:
         return _CHOSEN[-1].predict(list(texts)) if _CHOSEN[-1] is not None else None
-    path = default_model_path()
-    if path is None:
-        return None
-    if path not in _LOADED:
-        _LOADED[path] = UnitTagger.load(path)
-    return _LOADED[path].predict(list(texts))
+    tagger = UnitTagger.shipped("units-crf-*.joblib")
+    return tagger.predict(list(texts)) if tagger is not None else None
