@@ -257,6 +257,29 @@ def is_urgent(text: str) -> bool:
     return False
 
 
+YEAR_SPAN = re.compile(
+    rf"^(?:(?:giai\s+đoạn|từ\s+năm|từ|năm)\s+)?(?:{YEAR})\s*(?:[-–—]|đến(?:\s+năm)?)\s*(?P<last>{YEAR})\b", re.I
+)
+
+
+def column_deadline(text: str, reference: str | None) -> Deadline | None:
+    """The limit a task table's time column sets (ANNOTATION §6): a period printed alone is its last day.
+
+    "Xong trong Quý II/2026" -> 2026-06-30, "Quý III/2026" -> 2026-09-30, "2026 - 2030" -> 2030-12-31;
+    "Thường xuyên", "Hàng năm" -> None.
+    """
+    text = text.strip()
+    if found := find_deadline(text, reference):
+        return found
+    if m := YEAR_SPAN.match(text):
+        return Deadline(m.group(0), f"{m['last']}-12-31", 0, m.end())
+    prefix = "trong "
+    if (found := find_deadline(prefix + text, reference)) and found.start == 0:
+        phrase = found.text[len(prefix) :]
+        return Deadline(phrase, found.value, 0, len(phrase), found.recurrence)
+    return None
+
+
 def extract_time(text: str, reference: str | None) -> TimeInfo:
     deadline = find_deadline(text, reference)
     recurrence = find_recurrence(text) or (deadline.recurrence if deadline else None)

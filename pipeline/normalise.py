@@ -7,7 +7,8 @@ Reads the decoded text of one document; writes text in which
 * a header or signature laid out in two columns with runs of spaces
   (PDF text layers) is read column by column;
 * lines wrapped by the page width or broken by a page break are joined,
-  so that every paragraph, heading and bullet is one line.
+  so that every paragraph, heading and bullet is one line; the lines of a
+  task table printed one cell per line (:mod:`pipeline.tables`) stay apart.
 
 Blank lines are kept (collapsed to one) because the header uses them.
 """
@@ -18,6 +19,7 @@ import re
 import unicodedata
 
 from pipeline.lexicon import doc_type_names
+from pipeline.tables import find_tables
 
 LIST_MARKER = re.compile(
     r"""^\s*(?:
@@ -140,23 +142,24 @@ def _column_gap(line: str) -> re.Match[str] | None:
 
 
 def _unwrap(lines: list[str]) -> list[str]:
-    """Join lines that continue the previous one; collapse blank runs."""
+    """Join lines that continue the previous one, except in task tables; collapse blank runs."""
     width = _wrap_width(lines)
+    cells = {i for table in find_tables(lines) for i in range(table.start, table.end)}
     out: list[str] = []
     blanks = 0
-    last = ""  # the last physical line, whose length tells whether it was wrapped
-    for line in lines:
+    last, last_index = "", -1  # the last physical line, whose length tells whether it was wrapped
+    for i, line in enumerate(lines):
         if not line.strip():
             blanks += 1
             continue
-        if out and _continues(last, line, blanks, width):
+        if out and i not in cells and last_index not in cells and _continues(last, line, blanks, width):
             out[-1] = out[-1].rstrip() + " " + line.strip()
         else:
             if blanks and out:
                 out.append("")
             out.append(line.rstrip() if _indent(line) < 2 else line.strip())
         blanks = 0
-        last = line
+        last, last_index = line, i
     return out
 
 

@@ -3,7 +3,7 @@
 Reads the output of :mod:`pipeline.normalise` (one logical line per
 paragraph); writes a :class:`Structure`: the raw header and closing fields,
 the addressees ("Kính gửi"), the "Căn cứ" lines, and the body as
-:class:`Block` s (headings, items, paragraphs) with their spans, nesting and
+:class:`Block` s (headings, items, paragraphs, task-table rows) with their spans, nesting and
 the role of the part they stand in (assign, purpose, assessment, preamble,
 closing).
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.lexicon import data_rows, doc_type_names
+from pipeline.tables import Table, find_tables, table_at
 
 MOTTO = re.compile(
     r"^(CỘNG\s+H(?:OÀ|ÒA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)", re.I
@@ -68,6 +69,8 @@ class Block:
     children: list[int] = field(default_factory=list)
     role: str = "assign"
     part: int = 0  # 0: the document itself; 1, 2 ...: documents attached after its signature
+    cells: dict[str, list[tuple[str, tuple[int, int]]]] = field(default_factory=dict)
+    """A task table's row (kind "row"): its other columns ("lead", "support", "time", ...), line by line."""
 
     @property
     def numbered(self) -> bool:
@@ -142,8 +145,12 @@ def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> li
     if depth > 4 or len(rest) < 5:
         return []
     title = next((i for i in rest[:40] if _doc_type_title(lines[i][0]) or ATTACHMENT.match(lines[i][0])), None)
-    if title is None:
-        return []
+    if title is None:  # a task table printed after the signature without a title we know
+        tables = find_tables([line for line, _ in lines[start:]])
+        if not tables:
+            return []
+        table_start, table_end = start + tables[0].start, start + tables[0].end
+        return [(table_start, table_end), *_attachments(lines, table_end, depth + 1)]
     sub = lines[start:]
     body_start = start + _parse_header(sub, Header())
     body_end, closing_end = _parse_closing(lines, body_start, Header())
@@ -348,8 +355,16 @@ def _recipients(lines: list[tuple[str, int]], at: int) -> list[str]:
 
 def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0, part: int = 0) -> list[Block]:
     blocks: list[Block] = []
-    for line, start in lines:
+    texts = [line for line, _ in lines]
+    at = 0
+    while at < len(lines):
+        line, start = lines[at]
+        at += 1
         if not line or RULE.match(line):
+            continue
+        if table := table_at(texts, at - 1):
+            blocks.extend(_table_blocks(table, lines, first_index + len(blocks), part))
+            at = table.end
             continue
         if re.match(r"^Căn\s+cứ\b", line) and not any(b.numbered for b in blocks):
             header.basis.append((line, (start, start + len(line))))
@@ -364,6 +379,22 @@ def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0, 
             continue
         index = first_index + len(blocks)
         blocks.append(Block(index, kind, marker, text, (start + body_at, start + len(line)), part=part))
+    return blocks
+
+
+def _table_blocks(table: Table, lines: list[tuple[str, int]], first_index: int, part: int) -> list[Block]:
+    """A task table's rows as blocks: a group row as a numbered heading, a row as a "row" block."""
+    blocks: list[Block] = []
+    for row in table.rows:
+        cells = {column: [(lines[i][0], (lines[i][1], lines[i][1] + len(lines[i][0]))) for i in indices]
+                 for column, indices in row.cells.items()}
+        task = cells.pop("task", [])
+        if not task:
+            continue
+        text = " ".join(cell for cell, _ in task)
+        span = (task[0][1][0], task[-1][1][1])
+        kind, marker = ("roman", f"{row.number}.") if row.group else ("row", row.number)
+        blocks.append(Block(first_index + len(blocks), kind, marker, text, span, part=part, cells=cells))
     return blocks
 
 

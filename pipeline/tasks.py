@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline.actions import action_types, find_cues
 from pipeline.classify import predict_actions
-from pipeline.deadlines import extract_time, find_deadline
+from pipeline.deadlines import column_deadline, extract_time, find_deadline
 from pipeline.evaluate import norm
 from pipeline.lexicon import LOWER
 from pipeline.models import DocumentInfo, Task
@@ -123,7 +123,8 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
                 continue
             task.task_id = f"T{len(tasks) + 1:02d}"
             tasks.append(task)
-            stated_supports.append(responsible[block.index][1] if block.index in responsible else [])
+            stated_supports.append(responsible[block.index][1] if block.index in responsible
+                                   else _cell_units(block.cells.get("support", [])))
     predicted = predict_actions([t.text for t in tasks]) if tasks else None
     for task, labels in zip(tasks, predicted or [], strict=False):
         task.action_types = labels  # type: ignore[assignment]
@@ -146,6 +147,8 @@ def _tagged_supports(task: Task, mentions: list[TaggedUnit], stated: list[str], 
 
 
 def _is_task(block: Block, blocks: list[Block]) -> bool:
+    if block.kind == "row":  # a task table's row is a task (ANNOTATION §3)
+        return block.role == "assign" and not NO_TASK.search(block.text)
     if block.role != "assign" or (block.children and not block.is_sentence):
         return False
     if any(b.kind == "article" and DECISION.match(b.text) for b in [block, *_ancestors(block, blocks)]):
@@ -220,13 +223,18 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
     leads = _spelled_out(_expand_groups(leads, ctx.groups), ctx.abbreviations)
     context = _context_block(block, ctx.structure.blocks)
     time = extract_time(text, ctx.reference_date)
-    deadline = time.deadline
+    deadline, recurrence = time.deadline, time.recurrence
+    if time_cell := " ".join(cell for cell, _ in block.cells.get("time", [])):
+        deadline = deadline or column_deadline(time_cell, ctx.reference_date)
+        recurrence = recurrence or extract_time(time_cell, ctx.reference_date).recurrence
     if deadline is None and context is not None:
         deadline = find_deadline(context.text, ctx.reference_date)
     actions = action_types(text)  # the cue lexicon; the trained model, when shipped, relabels in assemble()
     if actions == ["other"] and context is not None:
         actions = action_types(context.text)
     supports = _supports(text, lead_mentions, leads)
+    supports += [u for u in _cell_units(block.cells.get("support", []))
+                 if u not in supports and norm(u) not in {norm(lead) for lead in leads}]
     if block.index in responsible and responsible[block.index][1]:
         supports += [u for u in responsible[block.index][1] if u not in supports]
     supports = _spelled_out(supports, ctx.abbreviations)
@@ -239,7 +247,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
         action_types=actions,  # type: ignore[arg-type]
         deadline_text=deadline.text if deadline else None,
         deadline=deadline.value if deadline else None,
-        recurrence=time.recurrence,  # type: ignore[arg-type]
+        recurrence=recurrence,  # type: ignore[arg-type]
         urgent=time.urgent,
         references=[_shifted(r, span[0]) for r in find_references(text)],
         span=span,
@@ -277,6 +285,8 @@ PERSON_LEAD = re.compile(
 
 
 def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[list[str], list[UnitMention]]:
+    if units := _cell_units(block.cells.get("lead", [])):
+        return units, []
     if m := PERSON_LEAD.match(text):
         return [re.sub(r"\s*[-–]\s*", " - ", m["name"])], []
     if (m := ADDRESSED.match(text)) and ":" in text[:160]:
@@ -308,6 +318,28 @@ def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[l
     if ctx.addressees:
         return list(ctx.addressees), FALLBACK
     return ([ctx.info.issuer] if ctx.info.issuer else []), FALLBACK
+
+
+CELL_NOTE = re.compile(r"\s*\([^)]*\)|^[-–+•]\s*|[;,.]+$")
+
+
+def _cell_units(cell: list[tuple[str, tuple[int, int]]]) -> list[str]:
+    """The units a task table's lead or partner cell names, one per line or ";"-separated piece."""
+    out: list[str] = []
+    for line, _ in cell:
+        for piece in re.split(r";\s*", line):
+            piece = CELL_NOTE.sub("", piece).strip()
+            if not piece:
+                continue
+            mentions = find_units(piece)
+            if len(mentions) > 1 or (mentions and mentions[0].start > 0):
+                names = split_units(piece)
+            elif mentions and mentions[0].generic and mentions[0].end >= len(piece) - 12:
+                names = []  # "Các cơ quan, đơn vị liên quan"
+            else:
+                names = [capitalise(piece)] if len(piece.split()) <= 12 else []
+            out.extend(n for n in names if n not in out)
+    return out
 
 
 def _part_executor(ctx: _Context, part: int) -> list[str]:
