@@ -1,5 +1,7 @@
 """Who leads a task when its text names nobody (ANNOTATION §4), on real documents, and the unit recogniser."""
 
+import pytest
+
 from pipeline import extract
 from pipeline.evaluate import norm
 from pipeline.tasks import defined_abbreviations
@@ -65,3 +67,13 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     decision = extract(corpus / "laocai/sd-vlncn-sct-vn__QD-PANM-mo-da-Xuan-Hoa.txt")
     assert not any((t.section or "").startswith(("Điều1.", "Điều 1.")) for t in decision.tasks), \
         "the items of 'Điều 1. Phê duyệt phương án ...' are the approved plan"
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Lãnh đạo, chỉ đạo tập trung thực hiện nghiêm các quy định", []),  # "lãnh đạo" the verb, not a unit
+    ("Lãnh đạo Sở Công Thương chỉ đạo thực hiện", ["Lãnh đạo Sở Công Thương"]),
+    ("Đoàn Kiểm tra có nhiệm vụ cụ thể theo Điều 1 Quyết định này", ["Đoàn Kiểm tra"]),
+    ("Phòng Quản lý công nghiệp cơ bản nhất trí với chủ trương đầu tư", ["Phòng Quản lý công nghiệp"]),
+])
+def test_unit_names_end_before_a_predicate(text, names):
+    assert [m.name for m in find_units(text)] == names
