@@ -31,6 +31,7 @@ LIST_MARKER = re.compile(
       | [IVXLC]{1,6}\s?[.)]\s           # I. II)
       | (?:Điều|Phần|Mục|Chương)\s+[\dIVXLC]+\b
       | (?:Nơi\s+nhận|Kính\s+gửi|Căn\s+cứ)\b
+      | (?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:]   # "Hai là, giao Sở ..."
     )""",
     re.VERBOSE,
 )

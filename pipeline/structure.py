@@ -49,6 +49,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic", re.compile(r"^(?P<m>\d{1,2}\s?[.)])\s*(?=\S)")),
     ("letter", re.compile(r"^(?P<m>[a-zđ]\s?[).])\s+")),
     ("dash", re.compile(r"^(?P<m>[-–—])\s*")),
+    ("ordinal", re.compile(r"^(?P<m>(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:])\s*")),
     ("plus", re.compile(r"^(?P<m>\+)\s*")),
     ("bullet", re.compile(r"^(?P<m>[•●▪■►✓○*])\s*")),
 ]
@@ -69,6 +70,8 @@ class Block:
     children: list[int] = field(default_factory=list)
     role: str = "assign"
     part: int = 0  # 0: the document itself; 1, 2 ...: documents attached after its signature
+    quoted: bool = False
+    """Inside a quotation ("Khoản 1 Điều 12 Luật X quy định: “...”"): cited text, not work."""
     cells: dict[str, list[tuple[str, tuple[int, int]]]] = field(default_factory=dict)
     """A task table's row (kind "row"): its other columns ("lead", "support", "time", ...), line by line."""
 
@@ -124,10 +127,10 @@ def parse(text: str) -> Structure:
     blocks = _blocks(lines[body_start:body_end], header)
     _nest(blocks)
     preamble = _assign_roles(blocks, _default_role(header.doc_type_line))
-    for number, (start, end) in enumerate(_attachments(lines, closing_end), start=1):
+    for number, (start, end, role) in enumerate(_attachments(lines, closing_end), start=1):
         part = _blocks(lines[start:end], Header(), first_index=len(blocks), part=number)
         _nest(part)
-        _assign_roles(part, "assign")
+        _assign_roles(part, role)
         blocks.extend(part)
     return Structure(text=text, header=header, blocks=blocks, preamble=preamble)
 
@@ -139,8 +142,9 @@ def _default_role(doc_type_line: str | None) -> str:
     return "assign"
 
 
-def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> list[tuple[int, int]]:
-    """Body line ranges of documents printed after the signature (a plan "kèm theo" a decision, a phụ lục)."""
+def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> list[tuple[int, int, str]]:
+    """Body line ranges of documents printed after the signature (a plan "kèm theo" a decision, a phụ lục),
+    each with the role its parts default to (an internal phiếu trình assigns nothing)."""
     rest = [i for i in range(start, len(lines)) if lines[i][0]]
     if depth > 4 or len(rest) < 5:
         return []
@@ -150,13 +154,14 @@ def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> li
         if not tables:
             return []
         table_start, table_end = start + tables[0].start, start + tables[0].end
-        return [(table_start, table_end), *_attachments(lines, table_end, depth + 1)]
+        return [(table_start, table_end, "assign"), *_attachments(lines, table_end, depth + 1)]
     sub = lines[start:]
-    body_start = start + _parse_header(sub, Header())
+    header = Header()
+    body_start = start + _parse_header(sub, header)
     body_end, closing_end = _parse_closing(lines, body_start, Header())
     if body_end <= body_start:
         return []
-    return [(body_start, body_end), *_attachments(lines, closing_end, depth + 1)]
+    return [(body_start, body_end, _default_role(header.doc_type_line)), *_attachments(lines, closing_end, depth + 1)]
 
 
 def _lines_with_offsets(text: str) -> list[tuple[str, int]]:
@@ -187,7 +192,7 @@ def _doc_type_title(line: str) -> bool:
 def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
     """Fill ``header`` from the top lines; return the index of the first body line."""
     i, n = 0, len(lines)
-    seen_title = in_subject = False
+    seen_title = in_subject = seen_motto = False
     subject: list[str] = []
     limit = min(n, 60)
     while i < limit:
@@ -199,6 +204,7 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
             continue
         if MOTTO.match(line) or RULE.match(line):
             in_subject = False
+            seen_motto = seen_motto or bool(MOTTO.match(line))
         elif (m := NUMBER_LINE.match(line)) and header.symbol is None and header.number is None:
             header.number = m["number"].strip(".") or None
             symbol = re.sub(r"\s+", "", m["symbol"]).lstrip("/") or None
@@ -209,7 +215,7 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
             header.place = m["place"].strip()
             header.date = (m["day"], m["month"], m["year"])
             in_subject = False
-        elif not seen_title and _doc_type_title(line) and (header.issuer_lines or header.date):
+        elif not seen_title and _doc_type_title(line) and (header.issuer_lines or header.date or seen_motto):
             header.doc_type_line = line
             seen_title = in_subject = True
         elif m := SUBJECT_START.match(line):
@@ -356,12 +362,16 @@ def _recipients(lines: list[tuple[str, int]], at: int) -> list[str]:
 def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0, part: int = 0) -> list[Block]:
     blocks: list[Block] = []
     texts = [line for line, _ in lines]
-    at = 0
+    at, quoting = 0, False
     while at < len(lines):
         line, start = lines[at]
         at += 1
         if not line or RULE.match(line):
             continue
+        was_quoting = quoting
+        quoted, quoting = _quotation(line, quoting)
+        if quoting and not was_quoting and not any(CLOSE_QUOTE.search(t) for t in texts[at : at + MAX_QUOTED_LINES]):
+            quoting = False  # a quotation mark that is never closed quotes its own line only
         if table := table_at(texts, at - 1):
             blocks.extend(_table_blocks(table, lines, first_index + len(blocks), part))
             at = table.end
@@ -378,8 +388,24 @@ def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0, 
         if not text.strip():
             continue
         index = first_index + len(blocks)
-        blocks.append(Block(index, kind, marker, text, (start + body_at, start + len(line)), part=part))
+        blocks.append(Block(index, kind, marker, text, (start + body_at, start + len(line)), part=part,
+                            quoted=quoted))
     return blocks
+
+
+MAX_QUOTED_LINES = 60
+OPEN_QUOTE = re.compile(r"^(?:[-–+•]\s*)?[“\"]|(?:quy\s+định|như\s+sau|nêu\s+rõ)\s*:\s*[“\"]", re.I)
+CLOSE_QUOTE = re.compile(r"[”\"]\s*[.;,]?\s*(?:\(\S{1,20}\))?\s*[.;]?$")
+
+
+def _quotation(line: str, quoting: bool) -> tuple[bool, bool]:
+    """(is this line quoted text, does the quotation go on after it)."""
+    opens = bool(OPEN_QUOTE.search(line))
+    if not quoting and not opens:
+        return False, False
+    closes = bool(CLOSE_QUOTE.search(line)) and (quoting or line.count("“") <= line.count("”")
+                                                  or line.count('"') % 2 == 0)
+    return True, not closes
 
 
 def _table_blocks(table: Table, lines: list[tuple[str, int]], first_index: int, part: int) -> list[Block]:
@@ -436,7 +462,18 @@ def _assign_roles(blocks: list[Block], default: str = "assign") -> list[Block]:
             else own or parent_role
         if CLOSING.match(block.text):
             block.role = "closing"
+        if block.quoted and not _under_assigning_heading(block, by_index):
+            block.role = "quotation"  # cited law, unless a heading asks for it ("Yêu cầu đối với các tổ chức: ...")
     return preamble
+
+
+def _under_assigning_heading(block: Block, by_index: dict[int, Block]) -> bool:
+    node = by_index.get(block.parent) if block.parent is not None else None
+    while node is not None:
+        if node.numbered and not node.is_sentence and section_role(node.text) == "assign":
+            return True
+        node = by_index.get(node.parent) if node.parent is not None else None
+    return False
 
 
 def _first_work_block(blocks: list[Block]) -> int:

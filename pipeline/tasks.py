@@ -15,18 +15,26 @@ from pipeline.actions import action_types, find_cues
 from pipeline.classify import predict_actions
 from pipeline.deadlines import column_deadline, extract_time, find_deadline
 from pipeline.evaluate import norm
-from pipeline.lexicon import LOWER
+from pipeline.lexicon import LOWER, UPPER
 from pipeline.models import DocumentInfo, Task
 from pipeline.references import find_references
 from pipeline.structure import Block, Structure
 from pipeline.unit_tagger import TaggedUnit, tag_units
-from pipeline.units import UnitMention, capitalise, expand_listed, find_units, is_generic, split_units
+from pipeline.units import (
+    UnitMention,
+    capitalise,
+    expand_listed,
+    find_units,
+    is_generic,
+    name_stop,
+    split_units,
+)
 
 EXHORTATION = re.compile(
     r"nêu\s+cao\s+tinh\s+thần|là\s+nhiệm\s+vụ\s+(quan\s+trọng|trọng\s+tâm)|không\s+đùn\s+đẩy", re.I
 )
 NO_TASK = re.compile(
-    r"^(Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
+    r"^(Biên\s+bản\s+(?:kết\s+thúc|được\s+lập|này)|Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
     r"|chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ"
     r"|\b(?:được\s+)?biết(?:,?\s+(?:và\s+)?(?:tổ\s+chức\s+)?(?:thực\s+hiện|phối\s+hợp))?\s*[./]*$"
     r"|\bkính\s+(?:mời|trình|đề\s+nghị)\b.{0,120}(?:xem\s+xét|nêu\s+trên|dự\s+họp|quyết\s+định)\b[^.]*[./]*$",
@@ -40,6 +48,7 @@ EXPLICIT_LEAD = re.compile(
     r"(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+"
     r"|(?:^|[:;.]\s+)[Gg]iao\s+(?=[^,;:]{3,80}?\s+chủ\s+trì)"
     r"|^[^;:]{0,80}?,\s+(?:giao|đề\s+nghị|yêu\s+cầu)\s+"
+    rf"|^[{UPPER}][^,;:.()]{{1,80}}?\s+(?:trân\s+trọng\s+|kính\s+)?(?:đề\s+nghị|yêu\s+cầu)\s+(?=[{UPPER}]|các\s)"
 )
 RESPONSIBLE = re.compile(
     r"^(?:Trách\s+nhiệm|Đơn\s+vị)\s+(?:chỉ\s+đạo\s+)?(?:thực\s+hiện|chủ\s+trì)\s*:\s*(?P<lead>[^;]+)"
@@ -302,6 +311,8 @@ def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[l
             chain = _chain(rest, mentions)
             shifted = [UnitMention(u.name, u.start + m.end(), u.end + m.end()) for u in chain]
             return [capitalise(u.name) for u in chain], shifted
+    if listed := _listed_subject(text):
+        return listed, []
     subject = [u for u in _subject(text) if not u.generic]
     if subject:
         return [capitalise(u.name) for u in subject], subject
@@ -340,6 +351,22 @@ def _cell_units(cell: list[tuple[str, tuple[int, int]]]) -> list[str]:
                 names = [capitalise(piece)] if len(piece.split()) <= 12 else []
             out.extend(n for n in names if n not in out)
     return out
+
+
+LISTED_SUBJECT = re.compile(r"^(?P<head>(?:[Cc]ác\s+)?[^\s:;,]+(?:\s+[^\s:;,]+){0,3})\s*:\s*(?=\S)")
+
+
+def _listed_subject(text: str) -> list[str]:
+    """A subject listed under its head, up to its verb: "các Sở: Tài chính, Xây dựng có ý kiến ..." -> the Sở."""
+    m = LISTED_SUBJECT.match(text)
+    if not m or not (head := find_units(m["head"])) or head[0].start != 0:
+        return []
+    stop = name_stop()
+    for word in re.finditer(r"\S+", text[m.end() :]):
+        at = m.end() + word.start()
+        if stop.match(text[at:]):
+            return [capitalise(n) for n in expand_listed(f"{m['head']}: {text[m.end() : at]}")]
+    return []
 
 
 def _part_executor(ctx: _Context, part: int) -> list[str]:

@@ -23,6 +23,11 @@ GENERIC = re.compile(
 LOWER_TAIL = re.compile(
     rf"và\s+(?!các|những|đơn\s+vị|cơ\s+quan|địa\s+phương)[{LOWER}]+(?:\s+[{LOWER}]+){{0,2}}(?=\s*(?:[,;:.)]|$))"
 )
+ENTERPRISE = re.compile(r"(?:Tổng\s+)?[Cc]ông\s+ty|Doanh\s+nghiệp\s+tư\s+nhân|Hợp\s+tác\s+xã|Chi\s+nhánh")
+"""Heads of enterprise names, which may hold "và" ("Công ty Cổ phần Xây dựng và thương mại 68")."""
+ENTERPRISE_AND = re.compile(
+    rf"và\s+(?!các\b|những\b|đơn\s+vị|cơ\s+quan|địa\s+phương|tổ\s+chức|cá\s+nhân|nhà\s+thầu|chủ\s+đầu\s+tư)[{LOWER}]"
+)
 RELATED = re.compile(r"\s*(?:có\s+)?liên\s+quan", re.I)
 
 
@@ -79,7 +84,7 @@ def _find_units(text: str) -> tuple[UnitMention, ...]:
     for match in _unit_pattern().finditer(text):
         if match.start() < pos or _false_heads().match(text, match.start()):
             continue
-        end = _name_end(text, match.end())
+        end = _name_end(text, match.end(), start=match.start() if ENTERPRISE.match(text, match.start()) else None)
         name = text[match.start() : end].strip(" ,;:-–")
         if name:
             generic = is_generic(name) or bool(RELATED.match(text[match.start() + len(name) :]))
@@ -93,8 +98,12 @@ LIST_CONTINUATION = re.compile(
 )
 
 
-def _name_end(text: str, pos: int) -> int:
-    """Where the unit name that runs up to ``pos`` ends."""
+def _name_end(text: str, pos: int, start: int | None = None) -> int:
+    """Where the unit name that runs up to ``pos`` ends.
+
+    The name of an enterprise (``start``: where its head begins) goes on after "và" + lower-case words
+    ("Công ty TNHH Thương mại và tiếp vận X").
+    """
     stop = _stop_pattern()
     heads = _unit_pattern()
     while pos < len(text):
@@ -116,6 +125,9 @@ def _name_end(text: str, pos: int) -> int:
         word = re.match(r"\w[\w/.]*", rest)
         if not word or (stop.match(rest) and not _inside_compound(text, pos, word_at)):
             return pos
+        if start is not None and len(text[start:pos].split()) >= 3 and ENTERPRISE_AND.match(rest):
+            pos = word_at + 2
+            continue
         if rest.startswith("và ") and not re.match(rf"và\s+[{UPPER}]", rest):
             if tail := LOWER_TAIL.match(rest):
                 pos = word_at + tail.end()

@@ -87,3 +87,26 @@ def test_responsibility_stated_after_the_bullets():
 def test_header_of_each_genre(corpus, rel, doc_type, number, symbol):
     info = extract(corpus / rel).document
     assert (info.doc_type, info.number, info.symbol) == (doc_type, number, symbol)
+
+
+def test_minutes_without_issuer_keep_their_type_and_only_agreed_points_are_work(corpus):
+    """A biên bản with no issuer lines: its type still read after the motto; opinions are not work; "Hai là," is
+    a list marker; "các Sở: A, B, C có ý kiến" leads with each Sở."""
+    doc = extract(corpus / "laocai/vbhc-vn__sct__bien-ban-lam-viec-lien-nganh-ccn.txt")
+    assert doc.document.doc_type == "Biên bản"
+    assert {t.section for t in doc.tasks} == {"III. Các ý kiến thống nhất"}
+    leads = {t.text[:30]: t.lead_units for t in doc.tasks}
+    assert leads["giao Sở Công Thương chủ trì, p"] == ["Sở Công Thương"]
+    assert leads["các Sở: Tài chính, Xây dựng, N"] == ["Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường"]
+    assert not any(t.text.startswith(("Biên bản kết thúc", "thống nhất chủ trương")) for t in doc.tasks)
+
+
+def test_quoted_law_is_no_work_and_an_internal_cover_slip_assigns_nothing(corpus):
+    letter = extract(corpus / "laocai/hc-sct-vn__06-danh-muc-cong-van__CV-597-HC-QLHC-CucHoaChat.txt")
+    assert not any(t.text.startswith(("Áp dụng biện pháp quản lý ngoại thương", "Không áp dụng biện pháp"))
+                   for t in letter.tasks), "articles quoted from a law are cited text"
+    returned = extract(corpus / "laocai/hnh-sct-vn__rut-tra-ho-so__CV-dung-xu-ly-tra-ho-so.txt")
+    assert not any(t.text.startswith(("Kính trình Lãnh đạo Cục", "Vấn đề trình")) for t in returned.tasks)
+    # obligations quoted under a heading that asks for them stay tasks (qlks CV-5141, "1. Yêu cầu đối với ...")
+    asked = extract(corpus / "laocai/qlks-sct-vn__CV-5141-SNNMT-KS-29-12-2025-thong-ke-ke-khai-bao-cao-san-luong.txt")
+    assert any(t.text.startswith("Lưu giữ, bảo quản đầy đủ hồ sơ sổ sách") for t in asked.tasks)

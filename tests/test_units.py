@@ -77,3 +77,21 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
 ])
 def test_unit_names_end_before_a_predicate(text, names):
     assert [m.name for m in find_units(text)] == names
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Sở Công Thương đề nghị Công ty Cổ phần thương mại vận tải và tư vấn kỹ thuật chuẩn bị hồ sơ",
+     ["Sở Công Thương", "Công ty Cổ phần thương mại vận tải và tư vấn kỹ thuật"]),
+    ("Trường hợp Công ty TNHH Thương mại và tiếp vận Trung Ngọc Lan có nhu cầu thực hiện",
+     ["Công ty TNHH Thương mại và tiếp vận Trung Ngọc Lan"]),
+    ("Công ty Mông Sơn và nhà thầu thi công", ["Công ty Mông Sơn"]),  # "và" + another party ends the name
+    ("Công ty A và các đơn vị liên quan", ["Công ty A", "các đơn vị"]),
+])
+def test_enterprise_names_keep_their_business_lines(text, names):
+    assert [m.name for m in find_units(text)] == names
+
+
+def test_a_unit_that_requests_is_not_the_lead(corpus):
+    doc = extract(corpus / "laocai/hc-sct-vn__bao-cao-tham-muu__CV-cung-cap-thong-tin-BCH-quan-su-tinh.txt")
+    asked = [t for t in doc.tasks if t.text.startswith("Sở Công Thương đề nghị Bộ chỉ huy quân sự")]
+    assert asked and asked[0].lead_units == ["Bộ chỉ huy quân sự tỉnh Lào Cai"]
