@@ -8,7 +8,10 @@ pipeline three ways and scored with the reference metric (ANNOTATION §8):
 * ``rules``: the rules alone;
 * ``tagger supports``: the tagger's support units (what the pipeline ships);
 * ``tagger supports + leads``: also the tagger's lead mentions, where it finds any,
-  in place of the rules' lead (measured, not shipped).
+  in place of the rules' lead (measured, not shipped);
+* ``rules + tagged roles``: the rules' supports plus the tagger's on mentions the rules found;
+* ``rules, tagger where none`` and ``rules ∪ tagger``: the rules' supports, with the tagger's
+  where the rules find none, or always added.
 
     .venv/bin/python benchmarks/unit_tagger_cv.py [--folds 5] [--seed 7] [--c1 0.1 --c2 0.1]
 """
@@ -66,6 +69,18 @@ def with_rule_supports_and_tagged_roles(rules: dict[str, dict], tagger: UnitTagg
     return docs_copy(rules)
 
 
+def combined(rules: dict[str, dict], tagged: dict[str, dict], how: str) -> dict[str, dict]:
+    """Per task, the rules' supports and the tagger's: their union, or the tagger's only where the rules find none."""
+    out = docs_copy(rules)
+    for doc_id, doc in out.items():
+        for task, other in zip(doc["tasks"], tagged[doc_id]["tasks"], strict=True):
+            if how == "fallback" and task["support_units"]:
+                continue
+            keys = {norm(u) for u in task["support_units"] + task["lead_units"]}
+            task["support_units"] += [u for u in other["support_units"] if norm(u) not in keys]
+    return out
+
+
 def docs_copy(docs: dict[str, dict]) -> dict[str, dict]:
     return json.loads(json.dumps(docs))
 
@@ -87,7 +102,8 @@ def main() -> None:
     random.Random(args.seed).shuffle(order)
     folds = [order[i :: args.folds] for i in range(args.folds)]
     variants: dict[str, dict[str, dict]] = {"rules": {}, "tagger supports": {}, "tagger supports + leads": {},
-                                            "rules + tagged roles": {}}
+                                            "rules + tagged roles": {}, "rules, tagger where none": {},
+                                            "rules ∪ tagger": {}}
     started = time.perf_counter()
     for fold in folds:
         tasks = [t for d in ids if d not in fold for t in gold[d]["tasks"]]
@@ -96,7 +112,10 @@ def main() -> None:
         rules = extracted(fold, args.corpus, records, None)
         variants["rules"].update(docs_copy(rules))
         variants["rules + tagged roles"].update(with_rule_supports_and_tagged_roles(rules, tagger))
-        variants["tagger supports"].update(extracted(fold, args.corpus, records, tagger))
+        tagged = extracted(fold, args.corpus, records, tagger)
+        variants["tagger supports"].update(docs_copy(tagged))
+        variants["rules, tagger where none"].update(combined(rules, tagged, "fallback"))
+        variants["rules ∪ tagger"].update(combined(rules, tagged, "union"))
         variants["tagger supports + leads"].update(
             with_tagged_leads(extracted(fold, args.corpus, records, tagger), tagger))
     print(f"{args.folds}-fold CV by document over train + dev ({len(ids)} documents, "

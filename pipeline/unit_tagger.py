@@ -15,6 +15,7 @@ The tagger only sees a task's own text; units inherited from headings, the
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 import unicodedata
@@ -290,9 +291,19 @@ def using_tagger(tagger: UnitTagger | None) -> Iterator[None]:
         _CHOSEN.pop()
 
 
+TAGGER_SWITCH = "NHIEMVU_UNIT_TAGGER"
+"""Set to 1 to take support units from the shipped tagger instead of the rules (off by default: with the
+annotations of session 3 the rules are ahead in cross-validation, ``benchmarks/unit_tagger_cv.py``)."""
+
+
 def tag_units(texts: list[str]) -> list[list[TaggedUnit]] | None:
-    """Unit mentions of ``texts`` from the shipped tagger (one call per document), or None without one."""
+    """Unit mentions of ``texts`` from the chosen tagger (one call per document); None: the rules decide.
+
+    The shipped tagger is used when ``NHIEMVU_UNIT_TAGGER=1``; :func:`using_tagger` overrides both.
+    """
     if _CHOSEN:
         return _CHOSEN[-1].predict(list(texts)) if _CHOSEN[-1] is not None else None
+    if os.environ.get(TAGGER_SWITCH, "") not in ("1", "true", "yes"):
+        return None
     tagger = UnitTagger.shipped("units-crf-*.joblib")
     return tagger.predict(list(texts)) if tagger is not None else None

@@ -58,3 +58,16 @@ def test_tagger_round_trips_and_replaces_the_shipped_one(fitted, tmp_path, corpu
     with using_tagger(again):
         learned = extract(doc_path)
     assert [t.lead_units for t in rules.tasks] == [t.lead_units for t in learned.tasks]  # leads stay with the rules
+
+
+def test_the_shipped_tagger_is_used_only_when_switched_on(monkeypatch):
+    """Support units come from the rules unless NHIEMVU_UNIT_TAGGER=1 (the rules lead in cross-validation)."""
+    from pipeline.unit_tagger import TAGGER_SWITCH
+
+    text = ["Sở Công Thương chủ trì, phối hợp với Sở Tài chính rà soát kế hoạch vốn."]
+    monkeypatch.delenv(TAGGER_SWITCH, raising=False)
+    assert tag_units(text) is None
+    monkeypatch.setenv(TAGGER_SWITCH, "1")
+    shipped = UnitTagger.shipped("units-crf-*.joblib")
+    assert shipped is not None, "models/ ships a unit tagger"
+    assert tag_units(text) == shipped.predict(text)
