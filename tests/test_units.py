@@ -95,3 +95,14 @@ def test_a_unit_that_requests_is_not_the_lead(corpus):
     doc = extract(corpus / "laocai/hc-sct-vn__bao-cao-tham-muu__CV-cung-cap-thong-tin-BCH-quan-su-tinh.txt")
     asked = [t for t in doc.tasks if t.text.startswith("Sở Công Thương đề nghị Bộ chỉ huy quân sự")]
     assert asked and asked[0].lead_units == ["Bộ chỉ huy quân sự tỉnh Lào Cai"]
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Đề nghị các đơn vị hoạt động hóa chất trên địa bàn tỉnh nghiên cứu",
+     ["các đơn vị hoạt động hóa chất trên địa bàn tỉnh"]),  # the scope stays in the name, as annotated
+    ("Sở Xây dựng kiểm tra các công trình trên địa bàn tỉnh", ["Sở Xây dựng"]),  # "kiểm tra" the verb
+    ("Đoàn kiểm tra có nhiệm vụ báo cáo", ["Đoàn kiểm tra"]),
+    ("Phòng Kiểm tra Xây dựng thực hiện", ["Phòng Kiểm tra Xây dựng"]),
+])
+def test_scope_and_inspection_in_unit_names(text, names):
+    assert [m.name for m in find_units(text)] == names
