@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from pipeline.lexicon import doc_type_by_abbreviation, doc_type_names
+from pipeline.lexicon import doc_type_by_abbreviation, doc_type_names, fold
 from pipeline.models import DocumentInfo
 from pipeline.references import find_references
 from pipeline.structure import Structure
@@ -65,9 +65,9 @@ def _iso(parts: tuple[str | None, str | None, str | None] | None) -> str | None:
 
 def _doc_type(title: str | None, subject: str | None, symbol: str | None) -> str | None:
     if title:
-        upper = title.upper()
+        upper = fold(title).upper()
         for name in doc_type_names():
-            if upper.startswith(name.upper()):
+            if upper.startswith(fold(name).upper()):
                 return name
     if symbol:
         first = re.split(r"[-/]", symbol)[0].upper()

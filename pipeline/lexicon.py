@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 
@@ -52,3 +53,9 @@ def doc_type_by_abbreviation() -> dict[str, str]:
 def alternation(words: tuple[str, ...]) -> str:
     """A regex alternation of literal words, longest first."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+
+def fold(text: str) -> str:
+    """Text without its tone and vowel marks ("BIÊN BẢN" -> "BIEN BAN"), for text OCR read without them."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

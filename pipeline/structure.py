@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.lexicon import data_rows, doc_type_names
+from pipeline.lexicon import data_rows, doc_type_names, fold
 from pipeline.tables import Table, find_tables, table_at
 
 MOTTO = re.compile(
@@ -127,17 +127,18 @@ def parse(text: str) -> Structure:
     blocks = _blocks(lines[body_start:body_end], header)
     _nest(blocks)
     preamble = _assign_roles(blocks, _default_role(header.doc_type_line))
+    main_role = _default_role(header.doc_type_line)
     for number, (start, end, role) in enumerate(_attachments(lines, closing_end), start=1):
         part = _blocks(lines[start:end], Header(), first_index=len(blocks), part=number)
         _nest(part)
-        _assign_roles(part, role)
+        _assign_roles(part, role or main_role)  # a phụ lục without a type of its own reads like its document
         blocks.extend(part)
     return Structure(text=text, header=header, blocks=blocks, preamble=preamble)
 
 
 def _default_role(doc_type_line: str | None) -> str:
     """Reports, minutes and submissions assign work only in the parts that say so ("Kiến nghị")."""
-    if doc_type_line and re.match(r"(BÁO\s+CÁO|BIÊN\s+BẢN|TỜ\s+TRÌNH|PHIẾU\s+TRÌNH)", doc_type_line.upper()):
+    if doc_type_line and re.match(r"(BAO\s+CAO|BIEN\s+BAN|TO\s+TRINH|PHIEU\s+TRINH)", fold(doc_type_line).upper()):
         return "assessment"
     return "assign"
 
@@ -161,7 +162,8 @@ def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> li
     body_end, closing_end = _parse_closing(lines, body_start, Header())
     if body_end <= body_start:
         return []
-    return [(body_start, body_end, _default_role(header.doc_type_line)), *_attachments(lines, closing_end, depth + 1)]
+    role = _default_role(header.doc_type_line) if header.doc_type_line else ""  # "": the main document's
+    return [(body_start, body_end, role), *_attachments(lines, closing_end, depth + 1)]
 
 
 def _lines_with_offsets(text: str) -> list[tuple[str, int]]:
@@ -185,8 +187,8 @@ def _is_upper(line: str) -> bool:
 def _doc_type_title(line: str) -> bool:
     if not _is_upper(line) or len(line) > 60:
         return False
-    upper = line.upper()
-    return any(upper.startswith(name.upper()) for name in doc_type_names())
+    upper = fold(line).upper()  # also "BIEN BAN KIEM TRA", a scan read without its marks
+    return any(upper.startswith(fold(name).upper()) for name in doc_type_names())
 
 
 def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
@@ -419,6 +421,8 @@ def _table_blocks(table: Table, lines: list[tuple[str, int]], first_index: int, 
             continue
         text = " ".join(cell for cell, _ in task)
         span = (task[0][1][0], task[-1][1][1])
+        if row.group and (m := re.match(rf"{re.escape(row.number or '')}\.\s+", text)):  # "I. CỤM ..." on one line
+            text, span = text[m.end() :], (span[0] + m.end(), span[1])
         kind, marker = ("roman", f"{row.number}.") if row.group else ("row", row.number)
         blocks.append(Block(first_index + len(blocks), kind, marker, text, span, part=part, cells=cells))
     return blocks

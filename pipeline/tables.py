@@ -32,13 +32,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from pipeline.lexicon import data_rows
+from pipeline.lexicon import UPPER, data_rows
 
-MAX_HEADER_CELL = 60
-MAX_UNKNOWN_COLUMNS = 2
+MAX_HEADER_CELL = 80
+MAX_UNKNOWN_COLUMNS = 4
 LIST_ITEM = re.compile(r"^(?:[-–—+•*]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)]|[IVX]{1,5}[.)])\s")
 ROW_NUMBER = re.compile(r"^(?P<n>\d{1,3})\s?\.?$")
-GROUP = re.compile(r"^(?P<n>[IVX]{1,5}|[A-Z])\s?\.?$")
+GROUP = re.compile(
+    rf"^(?P<n>[IVX]{{1,5}}|[A-Z])\s?\.?$|^(?P<m>[IVX]{{1,5}})\.\s+(?P<title>[{UPPER}][{UPPER}\s,]{{5,}}.*)$"
+)
+"""A row that only names a group of rows: "I" alone, or "I. CỤM CÔNG NGHIỆP ĐANG TRIỂN KHAI (07 cụm)"."""
+LEAD_CELL = re.compile(r"^(?:Đơn\s+vị\s+|Cơ\s+quan\s+)?[Cc]hủ\s+trì\s*:")
+"""A cell that names its units by role ("Chủ trì: X. Phối hợp: Y"), an anchor for the other columns."""
 COLUMN_NUMBER = re.compile(r"^\(\d{1,2}\)$|^\([a-zđ]\)$")
 TIME_CELL = re.compile(
     r"^(?:xong|hoàn\s+thành|trước|trong|thường\s+xuyên|hàng|hằng|định\s+kỳ|quý|tháng|năm|giai\s+đoạn|từ|đến"
@@ -88,7 +93,7 @@ def column_of(cell: str) -> str | None:
 
 def _header_like(cell: str) -> bool:
     """Short, starts with a capital or "(", no list marker, no sentence end: "Sở, ngành chủ trì", "Ghi chú"."""
-    return bool(cell) and len(cell) <= MAX_HEADER_CELL and len(cell.split()) <= 12 \
+    return bool(cell) and len(cell) <= MAX_HEADER_CELL and len(cell.split()) <= 16 \
         and (cell[:1].isupper() or cell[:1] == "(") and not cell.endswith((".", ";", ",", ":")) \
         and not LIST_ITEM.match(cell)
 
@@ -110,8 +115,6 @@ def find_tables(lines: Sequence[str]) -> list[Table]:
 
 def table_at(lines: Sequence[str], i: int) -> Table | None:
     """The task table whose header starts at line ``i``, if one does."""
-    if i > 0 and lines[i - 1] and column_of(lines[i - 1]):
-        return None  # not the header's first cell
     columns, j = _header(lines, i)
     if columns is None:
         return None
@@ -175,7 +178,7 @@ def _numbered_chunks(lines: Sequence[str], k: int, columns: list[str]
             chunks.append((number["n"], [], False))
         elif group and (not chunks or chunks[-1][1]):
             expected = None
-            chunks.append((group["n"], [], True))
+            chunks.append((group["n"] or group["m"], [k] if group["title"] else [], True))
         elif not chunks or TABLE_END.match(line):
             break
         elif line:
@@ -208,6 +211,23 @@ def _blank_chunks(lines: Sequence[str], k: int, columns: list[str]) -> list[tupl
     return chunks
 
 
+def _anchored(lines: Sequence[str], body: list[int], content: list[str]) -> dict[str, list[int]]:
+    """Cells of a row whose task column comes after other columns, placed around its "Chủ trì: ..." cell.
+
+    Earlier columns may hold several lines each ("CCN Thống Nhất 1" + "Vị trí: ..."), so counting
+    from the left fails; the lead cell is recognisable, the task cell is the line before it when the
+    two columns are adjacent, and the columns after it follow in order.
+    """
+    lead_at = next((n for n, index in enumerate(body) if LEAD_CELL.match(lines[index])), None)
+    task_at, lead_column = content.index("task"), content.index("lead")
+    if lead_at is None or lead_column != task_at + 1 or lead_at == 0:
+        return {}
+    cells = {"task": [body[lead_at - 1]], "lead": [body[lead_at]]}
+    for column, index in zip(content[lead_column + 1 :], body[lead_at + 1 :], strict=False):
+        cells.setdefault(column, []).append(index)
+    return cells
+
+
 def _row(lines: Sequence[str], number: str | None, body: list[int], columns: list[str], group: bool) -> Row:
     row = Row(number, group=group)
     if group:
@@ -217,6 +237,9 @@ def _row(lines: Sequence[str], number: str | None, body: list[int], columns: lis
         return row
     content = [c for c in columns if c != "number"]
     task_at = content.index("task")
+    if task_at > 0 and (anchored := _anchored(lines, body, content)):
+        row.cells.update(anchored)
+        return row
     before_task = [c for c in content[:task_at]]
     cursor = 0
     for column in before_task:  # rare: a unit column printed before the task

@@ -41,6 +41,21 @@ NO_TASK = re.compile(
     re.I,
 )
 """Not tasks: approvals; closing formulas ("... để Công ty X biết, thực hiện./.", "kính trình ... xem xét./.")."""
+FINDING = re.compile(
+    r"^(?:Theo\s+(?:kết\s+quả|quy\s+định|Điều|hồ\s+sơ)|Như\s+vậy|Do\s+(?:đó|vậy)|Từ\s+(?:các\s+)?nội\s+dung|Qua\s+(?:kết\s+quả\s+)?(?:kiểm\s+tra|rà\s+soát|xem\s+xét)|Kết\s+quả\s+kiểm\s+tra"
+    r"|Đối\s+chiếu(?:\s+với)?\s+(?:các\s+)?quy\s+định|Hồ\s+sơ\s+(?:chưa|không|còn)"
+    r"|(?:Công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Cơ\s+sở)(?:\s+\S+){0,6}?\s+chưa\s)"
+)
+"""A finding of an inspection or a dossier review ("Qua kiểm tra thực tế, ...", "Công ty chưa lắp đặt ..."): no task."""
+REQUEST = re.compile(r"(?<=[.;,:]\s)(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\b")
+
+
+def _request_at(text: str) -> int:
+    """Where a request starts after a finding ("Qua kiểm tra ..., đề nghị Công ty ..."); 0 when none does."""
+    m = REQUEST.search(text)
+    return m.start() if m else 0
+
+
 DECISION = re.compile(r"^(Phê\s+duyệt|Ban\s+hành|Thành\s+lập|Công\s+nhận|Bãi\s+bỏ|Chấp\s+thuận|Cho\s+phép)\b")
 """An article of a decision that decides rather than assigns work."""
 EXPLICIT_LEAD = re.compile(
@@ -49,6 +64,7 @@ EXPLICIT_LEAD = re.compile(
     r"|(?:^|[:;.]\s+)[Gg]iao\s+(?=[^,;:]{3,80}?\s+chủ\s+trì)"
     r"|^[^;:]{0,80}?,\s+(?:giao|đề\s+nghị|yêu\s+cầu)\s+"
     rf"|^[{UPPER}][^,;:.()]{{1,80}}?\s+(?:trân\s+trọng\s+|kính\s+)?(?:đề\s+nghị|yêu\s+cầu)\s+(?=[{UPPER}]|các\s)"
+    rf"|^[{UPPER}][^,;:.()]{{1,80}}?\s+thông\s+báo\s+(?:để|cho|tới|đến)\s+(?=[{UPPER}]|các\s)"
 )
 RESPONSIBLE = re.compile(
     r"^(?:Trách\s+nhiệm|Đơn\s+vị)\s+(?:chỉ\s+đạo\s+)?(?:thực\s+hiện|chủ\s+trì)\s*:\s*(?P<lead>[^;]+)"
@@ -125,7 +141,9 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
     for block in structure.blocks:
         if block.index in responsible_lines or not _is_task(block, structure.blocks):
             continue
-        for text, start in _split_subjects(block.text):
+        for text, start in _split_subjects(block.text) if block.kind != "row" else [(block.text, 0)]:
+            if FINDING.match(text) and (cut := _request_at(text)):  # the finding before a request is cut off
+                text, start = text[cut:], start + cut
             span = (block.span[0] + start, block.span[0] + start + len(text))
             task = _task(ctx, block, text, span, responsible)
             if task is None:
@@ -133,7 +151,7 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
             task.task_id = f"T{len(tasks) + 1:02d}"
             tasks.append(task)
             stated_supports.append(responsible[block.index][1] if block.index in responsible
-                                   else _cell_units(block.cells.get("support", [])))
+                                   else _cell_roles(block)[1])
     predicted = predict_actions([t.text for t in tasks]) if tasks else None
     for task, labels in zip(tasks, predicted or [], strict=False):
         task.action_types = labels  # type: ignore[assignment]
@@ -156,14 +174,14 @@ def _tagged_supports(task: Task, mentions: list[TaggedUnit], stated: list[str], 
 
 
 def _is_task(block: Block, blocks: list[Block]) -> bool:
-    if block.kind == "row":  # a task table's row is a task (ANNOTATION §3)
-        return block.role == "assign" and not NO_TASK.search(block.text)
+    if block.kind == "row":  # a task table's row is a task (ANNOTATION §3), in a report's annex too
+        return block.role not in ("quotation", "closing", "preamble") and not NO_TASK.search(block.text)
     if block.role != "assign" or (block.children and not block.is_sentence):
         return False
     if any(b.kind == "article" and DECISION.match(b.text) for b in [block, *_ancestors(block, blocks)]):
         return False  # an article that approves a plan: its items are the plan's content, not assigned work
     text = block.text.strip()
-    if NO_TASK.search(text) or text.endswith(":"):
+    if NO_TASK.search(text) or (FINDING.match(text) and not _request_at(text)) or text.endswith(":"):
         return False
     if block.numbered and len(text) < 60 and not find_cues(text):
         return False
@@ -242,7 +260,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
     if actions == ["other"] and context is not None:
         actions = action_types(context.text)
     supports = _supports(text, lead_mentions, leads)
-    supports += [u for u in _cell_units(block.cells.get("support", []))
+    supports += [u for u in _cell_roles(block)[1]
                  if u not in supports and norm(u) not in {norm(lead) for lead in leads}]
     if block.index in responsible and responsible[block.index][1]:
         supports += [u for u in responsible[block.index][1] if u not in supports]
@@ -293,8 +311,31 @@ PERSON_LEAD = re.compile(
 """A member of a team with their role ("Ông. Hoàng Văn Thuân - Trưởng đoàn: Phụ trách chung ...")."""
 
 
+BARE_HEADS = ("công ty", "doanh nghiệp", "chi nhánh", "hợp tác xã")
+"""Heads a letter uses alone for the one company it is addressed to ("đề nghị Công ty rà soát ...")."""
+
+
+def _addressed(names: list[str], addressees: list[str]) -> list[str]:
+    """Names with a bare "Công ty" / "Doanh nghiệp" replaced by the one addressee of that kind."""
+    out = []
+    for name in names:
+        key = norm(name)
+        if key in BARE_HEADS:
+            matching = [a for a in addressees if norm(a).startswith(key + " ")]
+            name = capitalise(matching[0]) if len(matching) == 1 else name
+        if name not in out:
+            out.append(name)
+    return out
+
+
 def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[list[str], list[UnitMention]]:
-    if units := _cell_units(block.cells.get("lead", [])):
+    leads, mentions = _named_leads(ctx, block, text, responsible)
+    return _addressed(leads, ctx.addressees), mentions
+
+
+def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
+                 ) -> tuple[list[str], list[UnitMention]]:
+    if units := _cell_roles(block)[0]:
         return units, []
     if m := PERSON_LEAD.match(text):
         return [re.sub(r"\s*[-–]\s*", " - ", m["name"])], []
@@ -331,6 +372,25 @@ def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[l
     return ([ctx.info.issuer] if ctx.info.issuer else []), FALLBACK
 
 
+ROLE_CELL = re.compile(
+    r"^(?:Đơn\s+vị\s+|Cơ\s+quan\s+)?[Cc]hủ\s+trì\s*:\s*(?P<lead>.+?)"
+    r"(?:[.;]?\s*(?:Đơn\s+vị\s+|Cơ\s+quan\s+)?[Pp]hối\s+hợp\s*:\s*(?P<support>.+?))?[.;]?$"
+)
+"""A table cell that gives both roles: "Chủ trì: Công ty X (CĐT). Phối hợp: UBND xã Y (GPMB); Sở Z"."""
+
+
+def _cell_roles(block: Block) -> tuple[list[str], list[str]]:
+    """A task-table row's lead and partner units, from its lead and partner cells."""
+    lead_cell, support_cell = block.cells.get("lead", []), list(block.cells.get("support", []))
+    joined = " ".join(text for text, _ in lead_cell)
+    if lead_cell and (m := ROLE_CELL.match(joined)):
+        span = lead_cell[0][1]
+        first, *others = re.split(r";\s*", m["lead"])  # "Chủ trì: UBND xã A; Sở B hướng dẫn": A leads, B supports
+        lead_cell = [(first, span)]
+        support_cell[:0] = [(piece, span) for piece in [*others, m["support"] or ""] if piece]
+    return _cell_units(lead_cell), _cell_units(support_cell)
+
+
 CELL_NOTE = re.compile(r"\s*\([^)]*\)|^[-–+•]\s*|[;,.]+$")
 
 
@@ -345,6 +405,8 @@ def _cell_units(cell: list[tuple[str, tuple[int, int]]]) -> list[str]:
             mentions = find_units(piece)
             if len(mentions) > 1 or (mentions and mentions[0].start > 0):
                 names = split_units(piece)
+            elif mentions and name_stop().match(piece[mentions[0].end :].lstrip()):
+                names = [capitalise(mentions[0].name)]  # "Sở Công Thương hướng dẫn chuyên môn"
             elif mentions and mentions[0].generic and mentions[0].end >= len(piece) - 12:
                 names = []  # "Các cơ quan, đơn vị liên quan"
             else:
@@ -502,9 +564,34 @@ def _definition_text(block: Block, blocks: list[Block]) -> str:
     return text
 
 
+ROLE_HEADING = re.compile(r"^(?P<role>[Nn]hà\s+đầu\s+tư|[Cc]hủ\s+đầu\s+tư|[Nn]hà\s+thầu(?:\s+thi\s+công)?)\s*:?$")
+NAMED = re.compile(
+    r"^(?:Tên\s+(?:doanh\s+nghiệp|nhà\s+đầu\s+tư|chủ\s+đầu\s+tư|tổ\s+chức|đơn\s+vị)\s*:\s*)?(?P<name>.+?)[.;]?$"
+)
+INVESTOR_WORDS = ("nhà đầu tư", "chủ đầu tư")
+
+
+def _role_headings(blocks: list[Block]) -> dict[str, list[str]]:
+    """Roles a document fills under a heading: "1. Nhà đầu tư" + "Tên doanh nghiệp: Công ty X." -> X."""
+    roles: dict[str, list[str]] = {}
+    for block in blocks:
+        if not (block.numbered and (m := ROLE_HEADING.match(block.text.strip())) and block.children):
+            continue
+        first = blocks[block.children[0]]
+        named = NAMED.match(first.text.strip())
+        found = find_units(named["name"]) if named else []
+        if not found or found[0].start != 0 or found[0].generic or len(named["name"].split()) > 16:
+            continue
+        role = m["role"].lower()
+        keys = INVESTOR_WORDS if role in INVESTOR_WORDS else (role,)
+        for key in keys:
+            roles.setdefault(_loose_key(key), [capitalise(named["name"].strip())])
+    return roles
+
+
 def _group_definitions(blocks: list[Block]) -> dict[str, list[str]]:
     """Groups the document defines by listing their members, by the group's loose key."""
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, list[str]] = _role_headings(blocks)
     for block in blocks:
         text = _definition_text(block, blocks)
         if members := _definition_members(text):

@@ -110,3 +110,14 @@ def test_quoted_law_is_no_work_and_an_internal_cover_slip_assigns_nothing(corpus
     # obligations quoted under a heading that asks for them stay tasks (qlks CV-5141, "1. Yêu cầu đối với ...")
     asked = extract(corpus / "laocai/qlks-sct-vn__CV-5141-SNNMT-KS-29-12-2025-thong-ke-ke-khai-bao-cao-san-luong.txt")
     assert any(t.text.startswith("Lưu giữ, bảo quản đầy đủ hồ sơ sổ sách") for t in asked.tasks)
+
+
+def test_findings_and_a_scanned_minutes_assign_nothing(corpus):
+    """Inspection findings ("Qua kiểm tra thực tế ...", "Công ty chưa ...") are no tasks; a biên bản scanned
+    without its diacritics ("BIEN BAN KIEM TRA") is still read as minutes."""
+    refusal = extract(corpus / "laocai/hc-sct-vn__gcn-tu-choi__CV-tu-choi-cap-GCN-KD-HNO3.txt")
+    assert not any(t.text.startswith(("Theo kết quả kiểm tra thực tế", "Công ty chưa tiến hành"))
+                   for t in refusal.tasks)
+    assert any("Đề nghị Công ty rà soát" in t.text for t in refusal.tasks)
+    scanned = extract(corpus / "laocai/kho-vlncn-sct-vn__BB-ktra-kho-Mong-Son.txt")
+    assert scanned.document.doc_type == "Biên bản" and len(scanned.tasks) <= 2

@@ -127,3 +127,17 @@ def test_docx_table_gives_the_same_rows_as_text(tmp_path, corpus):
 def test_time_column_period_is_the_limit(cell, value):
     found = column_deadline(cell, "2026-03-01")
     assert (found.value if found else None) == value
+
+
+def test_report_annex_with_solutions_and_a_role_cell(corpus):
+    """A báo cáo's phụ lục: TT / ... / Giải pháp, kiến nghị / Cơ quan phụ trách ("Chủ trì: X. Phối hợp: Y")."""
+    doc = extract(corpus / "laocai/vbhc-vn__ubnd__bao-cao-vp-ubnd.txt")
+    rows = [t for t in doc.tasks if (t.section or "").startswith("I. CỤM CÔNG NGHIỆP ĐÃ CÓ CHỦ ĐẦU TƯ")]
+    assert len(rows) == 7
+    first = rows[0]
+    assert first.text.startswith("Đề nghị Ban QLDA ĐTXD công trình giao thông tỉnh hoàn thành tuyến IC18")
+    assert first.lead_units == ["Công ty LCIDI"]
+    assert first.support_units[:2] == ["UBND xã Gia Phú", "Ban QLDA ĐTXD công trình giao thông tỉnh"]
+    van_ban = next(t for t in doc.tasks if t.text.startswith("Ưu tiên ngân sách cho xã Văn Bàn"))
+    assert van_ban.lead_units == ["UBND xã Văn Bàn"]  # "Chủ trì: UBND xã Văn Bàn; Sở Công Thương hướng dẫn; ..."
+    assert "Sở Công Thương" in van_ban.support_units

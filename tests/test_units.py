@@ -106,3 +106,17 @@ def test_a_unit_that_requests_is_not_the_lead(corpus):
 ])
 def test_scope_and_inspection_in_unit_names(text, names):
     assert [m.name for m in find_units(text)] == names
+
+
+def test_letters_to_one_company_and_an_approved_investor(corpus):
+    """"Công ty" alone is the one company the letter is addressed to; "1. Nhà đầu tư / Tên doanh nghiệp: X"
+    names who "Trách nhiệm của chủ đầu tư" is for; "X thông báo để Y biết, ..." is Y's task."""
+    letter = extract(corpus / "laocai/tkm-sct-vn__CV-tra-ho-so-rut-ho-so-kho-VLNCN-QuangDat.txt")
+    asked = [t for t in letter.tasks if "đề nghị Công ty tổng hợp báo cáo" in t.text]
+    assert asked and asked[0].lead_units == ["Công ty TNHH Quang Đạt"]
+    decision = extract(corpus / "laocai/kccn-sct-vn__QD-2463-2026-CTDT-KCN-Vo-Lao.txt")
+    duties = [t for t in decision.tasks if t.section == "1. Trách nhiệm của chủ đầu tư"]
+    assert len(duties) >= 6 and all(t.lead_units == ["Công ty Cổ phần đầu tư hạ tầng Châu Giang"] for t in duties)
+    notice = extract(corpus / "laocai/hl-vlncn-sct-vn__CV-3155_2.6.2026_Tu-choi-nguoi-quan-ly-sai-nganh_Van-Thinh.txt")
+    told = [t for t in notice.tasks if t.text.startswith("Sở Công Thương thông báo để Hợp tác xã")]
+    assert told and told[0].lead_units[0].startswith("Hợp tác xã Văn Thịnh")
