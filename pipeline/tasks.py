@@ -63,6 +63,7 @@ EXPLICIT_LEAD = re.compile(
     r"(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+"
     r"|(?:^|[:;.]\s+)[Gg]iao\s+(?=[^,;:]{3,80}?\s+chủ\s+trì)"
     r"|^[^;:]{0,80}?,\s+(?:giao|đề\s+nghị|yêu\s+cầu)\s+"
+    r"|^(?:Về|Đối\s+với)\s[^;:]{2,120}:\s+(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+"
     rf"|^[{UPPER}][^,;:.()]{{1,80}}?\s+(?:trân\s+trọng\s+|kính\s+)?(?:đề\s+nghị|yêu\s+cầu)\s+(?=[{UPPER}]|các\s)"
     rf"|^[{UPPER}][^,;:.()]{{1,80}}?\s+thông\s+báo\s+(?:để|cho|tới|đến)\s+(?=[{UPPER}]|các\s)"
 )
@@ -347,6 +348,8 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
             return ([capitalise(named.strip())] if whole else split_units(named)), []
     if m := EXPLICIT_LEAD.search(text):
         rest = text[m.end() :]
+        if defined := _defined_group_at(rest, ctx.groups):  # "Đề nghị Chủ đầu tư ..." after "Chủ đầu tư: X"
+            return defined, []
         mentions = [u for u in find_units(rest) if not u.generic]
         if mentions and mentions[0].start == 0:
             chain = _chain(rest, mentions)
@@ -359,7 +362,7 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
         return [capitalise(u.name) for u in subject], subject
     if block.index in responsible:
         return responsible[block.index][0], []
-    if (intro := _introduction(block, ctx.structure.blocks)) and (asked := _asked_units(intro)):
+    if (intro := _introduction(block, ctx.structure.blocks)) and (asked := _asked_units(intro, ctx.groups)):
         return asked, []
     for ancestor in _ancestors(block, ctx.structure.blocks):
         units = _heading_units(ctx, ancestor)
@@ -470,12 +473,15 @@ def _chain(text: str, mentions: list[UnitMention]) -> list[UnitMention]:
     return chain
 
 
-def _asked_units(block: Block) -> list[str]:
-    """The units a line that opens a list asks to act ("UBND tỉnh đề nghị Bộ Công Thương một số nội dung sau:")."""
+def _asked_units(block: Block, groups: dict[str, list[str]] | None = None) -> list[str]:
+    """The units a line that opens a list asks to act ("UBND tỉnh đề nghị Bộ Công Thương một số nội dung sau:"),
+    or the members of a group the document defined ("..., đề nghị Chủ đầu tư:" after "Chủ đầu tư: X")."""
     text = block.text.rstrip()
     if not text.endswith(":") or not (m := EXPLICIT_LEAD.search(text)):
         return []
     rest = text[m.end() :]
+    if defined := _defined_group_at(rest, groups or {}):
+        return defined
     mentions = [u for u in find_units(rest) if not u.generic]
     if not mentions or mentions[0].start != 0:
         return []
@@ -509,7 +515,7 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     if heading.index in ctx.heading_units:
         return ctx.heading_units[heading.index]
     text = heading.text.strip(" :.")
-    if asked := _asked_units(heading):
+    if asked := _asked_units(heading, ctx.groups):
         ctx.heading_units[heading.index] = asked
         return asked
     addressed = ADDRESSED.match(text)
@@ -602,6 +608,17 @@ def _group_definitions(blocks: list[Block]) -> dict[str, list[str]]:
             if found and found[0].start == 0 and not found[0].generic:
                 groups.setdefault(_loose_key(m["group"]), [capitalise(m["members"].strip())])
     return groups
+
+
+def _defined_group_at(text: str, groups: dict[str, list[str]]) -> list[str]:
+    """The members of a group the document defined, when ``text`` starts with its name ("Chủ đầu tư tổ chức ...")."""
+    if not groups:
+        return []
+    head = _loose_key(" ".join(text.split()[:8]))
+    for key, members in groups.items():
+        if key and (head == key or head.startswith(key + " ")):
+            return members
+    return []
 
 
 def _group_core(group: str) -> str:

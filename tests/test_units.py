@@ -120,3 +120,10 @@ def test_letters_to_one_company_and_an_approved_investor(corpus):
     notice = extract(corpus / "laocai/hl-vlncn-sct-vn__CV-3155_2.6.2026_Tu-choi-nguoi-quan-ly-sai-nganh_Van-Thinh.txt")
     told = [t for t in notice.tasks if t.text.startswith("Sở Công Thương thông báo để Hợp tác xã")]
     assert told and told[0].lead_units[0].startswith("Hợp tác xã Văn Thịnh")
+
+
+def test_a_defined_role_asked_by_name_leads(corpus):
+    """"Chủ đầu tư: X" once, then "Về ...: Đề nghị Chủ đầu tư ..." / "..., đề nghị Chủ đầu tư:" -> X leads."""
+    doc = extract(corpus / "laocai/qlks-sct-vn__CV-6791-SNNMT-17-7-2026-y-kien-tham-dinh-CCN-Bao-Dap.txt")
+    asked = [t for t in doc.tasks if t.text.startswith("Về hạ tầng bảo vệ môi trường: Đề nghị Chủ đầu tư")]
+    assert asked and asked[0].lead_units == ["Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên"]
