@@ -84,14 +84,22 @@ def _drop_emphasis(line: str) -> str:
     return re.sub(r"(?<=\S)\*|\*(?=\S)", "", line)
 
 
+MOTTO_IN_LINE = re.compile(r"C[ỘO]NG\s+H[OÒ]À?A?\s+XÃ\s+H[ỘO]I|CỘNG\s+HOÀ\s+XÃ\s+HỘI", re.I)
+
+
 def _read_columns(lines: list[str]) -> list[str]:
-    """Read two-column zones (header, signature) left column first."""
+    """Read two-column zones (header, signature; the header of a document attached after it) left column first."""
     zones = [(0, min(len(lines), _header_end(lines)))]
     closing = next(
         (i for i, line in enumerate(lines) if re.match(r"\s*Nơi\s+nhận", line)), None
     )
     if closing is not None:
-        zones.append((closing, len(lines)))
+        # the signature block ends where an attached document begins (its motto or its title)
+        end = next((i for i in range(closing + 1, len(lines))
+                    if MOTTO_IN_LINE.search(lines[i]) or _is_title(lines[i])), len(lines))
+        zones.append((closing, end))
+        if end < len(lines):
+            zones.append((end, min(len(lines), end + _header_end(lines[end:]))))
     out = list(lines)
     for start, end in reversed(zones):
         out[start:end] = _split_zone(lines[start:end])

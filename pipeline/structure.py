@@ -162,7 +162,14 @@ def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> li
     body_end, closing_end = _parse_closing(lines, body_start, Header())
     if body_end <= body_start:
         return []
+    # a further document titled inside this one's body (a table, then "PHIẾU TRÌNH") starts a part of its own
+    nested = next((i for i in range(body_start + 1, body_end)
+                   if (not lines[i - 1][0] or PLACE_DATE.match(lines[i - 1][0]))
+                   and _doc_type_title(lines[i][0]) and len(lines[i][0].split()) <= 6), None)
     role = _default_role(header.doc_type_line) if header.doc_type_line else ""  # "": the main document's
+    if nested is not None:
+        nested -= bool(lines[nested - 1][0])  # its place and date line belongs to its header
+        return [(body_start, nested, role), *_attachments(lines, nested, depth + 1)]
     return [(body_start, body_end, role), *_attachments(lines, closing_end, depth + 1)]
 
 

@@ -59,3 +59,13 @@ def test_wrapped_pdf_lines_are_joined_but_headings_and_bullets_are_not():
     assert len(lines) == 4
     assert lines[1] == "2. Giao Sở Xây dựng"
     assert lines[2].endswith("Quyết định số 1074/QĐ-BXD.")
+
+
+def test_a_document_attached_after_the_signature_is_not_read_as_its_columns(corpus):
+    """The signature zone ends where an attached document's motto begins: the Quy chế printed after a
+    Quyết định's "Nơi nhận" keeps its articles (it was scrambled into left/right columns before)."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/kccn-sct-vn__QD-16-2026-Quy-che-CCN-Lao-Cai-OCR.txt")
+    assert len(doc.tasks) > 100
+    assert any(t.section and t.section.startswith("Điều") for t in doc.tasks)
