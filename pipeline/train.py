@@ -34,8 +34,9 @@ from pipeline.unit_tagger import UnitTagger, using_tagger
 ROOT = Path(__file__).resolve().parent.parent
 NORMATIVE = {"Luật", "Bộ luật", "Nghị định", "Thông tư", "Nghị quyết", "Pháp lệnh"}
 ACTION_SETTINGS = {"analyzer": "syllables", "ngram_range": (1, 2), "C": 16.0, "threshold": 0.4, "cue_features": True,
-                   "cue_weight": 0.3, "position_weight": 0.5, "main_C": 4.0, "main": "model", "random_state": 13}
-"""Chosen by 5-fold CV by document over train + dev (benchmarks/action_experiments.py), confirmed on dev."""
+                   "cue_weight": 0.3, "position_weight": 0.5, "main_C": 8.0, "main": "model", "random_state": 13}
+"""Chosen by 5-fold CV by document over train + dev (benchmarks/action_experiments.py), confirmed on dev; main_C 8
+(was 4) since session 3: main-action accuracy +0.003 and +0.006 in CV after two rounds of new data, +0.016 on dev."""
 
 
 def action_scores(gold_tasks: list[dict], predicted: list[list[str]]) -> dict:
@@ -98,7 +99,7 @@ UNIT_SETTINGS = {"c1": 0.1, "c2": 0.1, "max_iterations": 200}
 
 def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None) -> dict:
     """Lead- and support-unit F1 of the whole pipeline on annotated documents, with ``tagger`` or the rules alone."""
-    from pipeline import extract_text
+    from pipeline import NotADocument, extract_text
     from pipeline.annotations import load_standoff, source_text
     from pipeline.evaluate import score
 
@@ -108,7 +109,10 @@ def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | 
     with using_tagger(tagger):
         for doc_id in doc_ids:
             text = source_text(corpus, records[doc_id]["source"], records[doc_id].get("sha256"))
-            out[doc_id] = json.loads(extract_text(text, doc_id=doc_id).to_json())
+            try:
+                out[doc_id] = json.loads(extract_text(text, doc_id=doc_id).to_json())
+            except NotADocument:  # a batch reports it as an error row: no tasks, its gold tasks all missed
+                out[doc_id] = {"doc_id": doc_id, "document": {}, "tasks": []}
     result = score(gold, out)
     return {key: result[key]["f1"] for key in ("tasks", "lead_units", "support_units")}
 
