@@ -121,3 +121,12 @@ def test_findings_and_a_scanned_minutes_assign_nothing(corpus):
     assert any("Đề nghị Công ty rà soát" in t.text for t in refusal.tasks)
     scanned = extract(corpus / "laocai/kho-vlncn-sct-vn__BB-ktra-kho-Mong-Son.txt")
     assert scanned.document.doc_type == "Biên bản" and len(scanned.tasks) <= 2
+
+
+def test_an_appraisal_notice_assigns_only_in_its_conclusion(corpus):
+    """"I. THÔNG TIN CHUNG", "II. HỒ SƠ TRÌNH THẨM ĐỊNH", "III. NỘI DUNG HỒ SƠ ..." describe; the work is in
+    "2. Yêu cầu đối với Công ty ..." of the conclusion."""
+    doc = extract(corpus / "laocai/tkm-sct-vn__TB-tham-dinh-TKKT-dieu-chinh-thuy-dien-YenHa.txt")
+    sections = {t.section for t in doc.tasks}
+    assert not any(s and s.startswith(("I. THÔNG TIN CHUNG", "II. HỒ SƠ TRÌNH")) for s in sections)
+    assert sum(t.section == "2. Yêu cầu đối với Công ty Cổ phần Năng lượng Yên Hà" for t in doc.tasks) == 15
