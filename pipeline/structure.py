@@ -426,7 +426,7 @@ def _table_blocks(table: Table, lines: list[tuple[str, int]], first_index: int, 
         task = cells.pop("task", [])
         if not task:
             continue
-        text = " ".join(cell for cell, _ in task)
+        text = " ".join([task[0][0]] + [re.sub(r"^[-–+•]\s*", "", cell) for cell, _ in task[1:]])
         span = (task[0][1][0], task[-1][1][1])
         if row.group and (m := re.match(rf"{re.escape(row.number or '')}\.\s+", text)):  # "I. CỤM ..." on one line
             text, span = text[m.end() :], (span[0] + m.end(), span[1])

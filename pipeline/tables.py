@@ -37,7 +37,8 @@ from pipeline.lexicon import UPPER, data_rows
 MAX_HEADER_CELL = 80
 MAX_UNKNOWN_COLUMNS = 4
 LIST_ITEM = re.compile(r"^(?:[-–—+•*]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ][.)]|[IVX]{1,5}[.)])\s")
-ROW_NUMBER = re.compile(r"^(?P<n>\d{1,3})\s?\.?$")
+ROW_NUMBER = re.compile(r"^(?:Bước\s+)?(?P<n>\d{1,3})\s?\.?$")
+"""A row's number: "1", "2." or, in a procedure, "Bước 3"."""
 GROUP = re.compile(
     rf"^(?P<n>[IVX]{{1,5}}|[A-Z])\s?\.?$|^(?P<m>[IVX]{{1,5}})\.\s+(?P<title>[{UPPER}][{UPPER}\s,]{{5,}}.*)$"
 )
@@ -156,6 +157,9 @@ def _rows(lines: Sequence[str], j: int, columns: list[str]) -> tuple[list[Row], 
     first = next((k for k in range(j, len(lines)) if lines[k]), None)
     if first is None:
         return [], j
+    if not (ROW_NUMBER.match(lines[first]) or GROUP.match(lines[first])):
+        # a total row or a note between the header and the first numbered row ("Tổng thời gian ... 5 ngày")
+        first = next((k for k in range(first, min(len(lines), first + 4)) if ROW_NUMBER.match(lines[k])), first)
     numbered = bool(ROW_NUMBER.match(lines[first]) or GROUP.match(lines[first]))
     chunks = _numbered_chunks(lines, first, columns) if numbered else _blank_chunks(lines, first, columns)
     rows = [_row(lines, number, body, columns, group) for number, body, group in chunks]
@@ -228,6 +232,18 @@ def _anchored(lines: Sequence[str], body: list[int], content: list[str]) -> dict
     return cells
 
 
+def _continues_task(previous: str, line: str) -> bool:
+    """Does ``line`` go on with the task cell (a lower-case continuation, a line after or ending in ":", the
+    bullets of a list the cell opened)? A unit never ends in ":"."""
+    return (line[:1].islower() or line.endswith(":") or previous.endswith(":")
+            or bool(LIST_ITEM.match(line) and LIST_ITEM.match(previous)))
+
+
+def _joined_notes(lines: Sequence[str], indices: list[int]) -> list[int]:
+    """The cell lines with a parenthesis alone on its line ("(P.QLCN)") dropped: it belongs to the line above."""
+    return [k for n, k in enumerate(indices) if not (n and lines[k].startswith("(") and lines[k].endswith(")"))]
+
+
 def _row(lines: Sequence[str], number: str | None, body: list[int], columns: list[str], group: bool) -> Row:
     row = Row(number, group=group)
     if group:
@@ -248,11 +264,11 @@ def _row(lines: Sequence[str], number: str | None, body: list[int], columns: lis
             cursor += 1
     task = [body[cursor]]
     cursor += 1
-    while cursor < len(body) and lines[body[cursor]][:1].islower():
-        task.append(body[cursor])  # a task cell of several lines
+    while cursor < len(body) and _continues_task(lines[task[-1]], lines[body[cursor]]):
+        task.append(body[cursor])  # a task cell of several lines ("Tiếp nhận hồ sơ ...:" + its bullets)
         cursor += 1
     row.cells["task"] = task
-    rest = body[cursor:]
+    rest = _joined_notes(lines, body[cursor:])
     after = content[task_at + 1 :]
     time_line = None
     if "time" in after:

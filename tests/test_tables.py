@@ -141,3 +141,16 @@ def test_report_annex_with_solutions_and_a_role_cell(corpus):
     van_ban = next(t for t in doc.tasks if t.text.startswith("Ưu tiên ngân sách cho xã Văn Bàn"))
     assert van_ban.lead_units == ["UBND xã Văn Bàn"]  # "Chủ trì: UBND xã Văn Bàn; Sở Công Thương hướng dẫn; ..."
     assert "Sở Công Thương" in van_ban.support_units
+
+
+def test_procedure_steps_are_rows(corpus):
+    """A standing procedure: "Bước N" rows, a task cell that opens a list ("...:" + bullets), a unit cell
+    continued by "(P.QLCN)", a time cell "1 giờ"."""
+    lines = (corpus / "laocai/hnh-sct-vn__04-uy-quyen-quy-trinh__Quy-trinh-noi-bo-TTHC-HHNH.txt").read_text(
+        encoding="utf-8").split("\n")
+    table = find_tables(lines)[0]
+    assert len([r for r in table.rows if not r.group]) >= 30
+    first, second, third = table.rows[:3]
+    assert len(first.cells["task"]) == 4 and lines[first.cells["lead"][0]] == "Công chức Sở trực tại TTPVHCC"
+    assert [lines[i] for i in second.cells["lead"]] == ["Lãnh đạo phòng chuyên môn"]
+    assert lines[third.cells["task"][-1]] == "Tiến hành thẩm định." and lines[third.cells["time"][0]] == "2 ngày"
