@@ -364,6 +364,9 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
         return responsible[block.index][0], []
     if (intro := _introduction(block, ctx.structure.blocks)) and (asked := _asked_units(intro, ctx.groups)):
         return asked, []
+    if (lead_in := _introduction(block, ctx.structure.blocks, colon=False)) and (m := IN_CHARGE_LEAD_IN.match(
+            lead_in.text)) and (units := [u for u in find_units(m["unit"]) if not u.generic and u.start == 0]):
+        return [capitalise(units[0].name)], []  # "X là đơn vị chủ lực ..., Y chịu trách nhiệm ..." + bullets
     for ancestor in _ancestors(block, ctx.structure.blocks):
         units = _heading_units(ctx, ancestor)
         if units:
@@ -488,8 +491,15 @@ def _asked_units(block: Block, groups: dict[str, list[str]] | None = None) -> li
     return [capitalise(u.name) for u in _chain(rest, mentions)]
 
 
-def _introduction(block: Block, blocks: list[Block]) -> Block | None:
-    """The paragraph ending in ":" that opens the run of bullets ``block`` is in, when it is a sibling."""
+IN_CHARGE_LEAD_IN = re.compile(
+    r"^(?P<unit>[^,;:]{3,80}?)\s+là\s+(?:đơn\s+vị|cơ\s+quan)\s+(?:chủ\s+lực|chủ\s+trì|đầu\s+mối)\b"
+)
+"""A paragraph before a run of bullets that puts one unit in charge ("Công ty X là đơn vị chủ lực ...")."""
+
+
+def _introduction(block: Block, blocks: list[Block], colon: bool = True) -> Block | None:
+    """The paragraph (ending in ":" when ``colon``) that opens the run of bullets ``block`` is in, when it is a
+    sibling."""
     if block.kind == "para" or block.parent is None:
         return None
     siblings = blocks[block.parent].children
@@ -497,7 +507,7 @@ def _introduction(block: Block, blocks: list[Block]) -> Block | None:
         sibling = blocks[index]
         if sibling.kind == block.kind:
             continue
-        return sibling if sibling.kind == "para" and sibling.text.rstrip().endswith(":") else None
+        return sibling if sibling.kind == "para" and (sibling.text.rstrip().endswith(":") or not colon) else None
     return None
 
 

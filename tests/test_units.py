@@ -127,3 +127,11 @@ def test_a_defined_role_asked_by_name_leads(corpus):
     doc = extract(corpus / "laocai/qlks-sct-vn__CV-6791-SNNMT-17-7-2026-y-kien-tham-dinh-CCN-Bao-Dap.txt")
     asked = [t for t in doc.tasks if t.text.startswith("Về hạ tầng bảo vệ môi trường: Đề nghị Chủ đầu tư")]
     assert asked and asked[0].lead_units == ["Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên"]
+
+
+def test_a_lead_in_paragraph_puts_a_unit_in_charge_of_the_bullets(corpus):
+    """"Công ty X là đơn vị chủ lực ..., Y chịu trách nhiệm ...; Z là đầu mối ..." + bullets: X leads them."""
+    doc = extract(corpus / "hanoi/real_hanoi_qd_2280_water__fulltext_pdftotext.txt")
+    first = next(t for t in doc.tasks if t.text.startswith("Bố trí đảm bảo lực lượng ứng trực 24/24 giờ")
+                 and (t.section or "").startswith("3.1. Với trận mưa lớn"))
+    assert first.lead_units == ["Công ty TNHH MTV Thoát nước Hà Nội"]
