@@ -34,7 +34,7 @@ from pipeline import classify  # noqa: E402
 from pipeline.actions import action_types as rule_action_types  # noqa: E402
 from pipeline.annotations import load_gold, load_split  # noqa: E402
 from pipeline.classify import ActionTypeClassifier, ordered_actions  # noqa: E402
-from pipeline.train import ACTION_SETTINGS, NORMATIVE, action_scores  # noqa: E402
+from pipeline.train import ACTION_SETTINGS, action_scores, working_documents  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 FRESH = (  # the 12 working documents added to train in session 2 after the cue lexicon was written (data/split.json)
@@ -111,19 +111,8 @@ def doc_folds(doc_ids: list[str], sizes: dict[str, int], k: int = FOLDS, seed: i
 
 def silver(gold_ids: set[str]) -> tuple[list[str], list[list[str]]]:
     """The pipeline's tasks in non-gold, non-normative corpus documents, labelled by the cue lexicon."""
-    from pipeline import extract
-    from pipeline.read import ReadError
-
     texts, labels = [], []
-    for path in sorted(CORPUS.glob("*/*.txt")):
-        if path.stem in gold_ids or path.parent.name in {"laws", "sentences"}:
-            continue
-        try:
-            doc = extract(path, doc_id=path.stem)
-        except (ReadError, ValueError):
-            continue
-        if doc.document.doc_type in NORMATIVE:
-            continue
+    for doc in working_documents(CORPUS, gold_ids, errors=(ValueError,)):
         for task in doc.tasks:
             found = ordered_actions(task.text)  # the lexicon's labels, in the §5 order
             if found:

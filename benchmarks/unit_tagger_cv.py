@@ -24,24 +24,12 @@ import random
 import time
 from pathlib import Path
 
-from pipeline import NotADocument, extract_text
-from pipeline.annotations import load_gold, load_split, load_standoff, source_text
+from pipeline.annotations import load_gold, load_split
 from pipeline.evaluate import norm, score
-from pipeline.unit_tagger import UnitTagger, using_tagger
+from pipeline.train import extract_annotated
+from pipeline.unit_tagger import UnitTagger
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def extracted(doc_ids: list[str], corpus: Path, records: dict, tagger: UnitTagger | None) -> dict[str, dict]:
-    out = {}
-    with using_tagger(tagger):
-        for doc_id in doc_ids:
-            text = source_text(corpus, records[doc_id]["source"], records[doc_id].get("sha256"))
-            try:
-                out[doc_id] = json.loads(extract_text(text, doc_id=doc_id).to_json())
-            except NotADocument:  # a batch reports it as an error row: no tasks, its gold tasks all missed
-                out[doc_id] = {"doc_id": doc_id, "document": {}, "tasks": []}
-    return out
 
 
 def with_tagged_leads(docs: dict[str, dict], tagger: UnitTagger) -> dict[str, dict]:
@@ -57,7 +45,7 @@ def with_tagged_leads(docs: dict[str, dict], tagger: UnitTagger) -> dict[str, di
 
 
 def with_rule_supports_and_tagged_roles(rules: dict[str, dict], tagger: UnitTagger) -> dict[str, dict]:
-    """The rules' support units plus the tagger's supports whose span is a mention the rules found."""
+    """The rules' support units plus the tagger's supports whose span is a mention the rules found (in place)."""
     from pipeline.units import find_units
 
     for doc in rules.values():
@@ -69,7 +57,7 @@ def with_rule_supports_and_tagged_roles(rules: dict[str, dict], tagger: UnitTagg
                 if m.role == "support" and (m.start, m.end) in spans and norm(m.name) not in keys:
                     task["support_units"].append(m.name)
                     keys.add(norm(m.name))
-    return docs_copy(rules)
+    return rules
 
 
 def combined(rules: dict[str, dict], tagged: dict[str, dict], how: str) -> dict[str, dict]:
@@ -100,7 +88,6 @@ def main() -> None:
     split = load_split(ROOT / "data" / "split.json")
     ids = split["train"] + split["dev"]
     gold = load_gold(ROOT / "data" / "annotations", args.corpus, doc_ids=set(ids))
-    records = load_standoff(ROOT / "data" / "annotations")
     order = sorted(ids)
     random.Random(args.seed).shuffle(order)
     folds = [order[i :: args.folds] for i in range(args.folds)]
@@ -112,15 +99,14 @@ def main() -> None:
         tasks = [t for d in ids if d not in fold for t in gold[d]["tasks"]]
         tagger = UnitTagger(c1=args.c1, c2=args.c2).fit([t["text"] for t in tasks], [t["lead_units"] for t in tasks],
                                                         [t["support_units"] for t in tasks])
-        rules = extracted(fold, args.corpus, records, None)
+        rules = extract_annotated(fold, args.corpus, None)
         variants["rules"].update(docs_copy(rules))
-        variants["rules + tagged roles"].update(with_rule_supports_and_tagged_roles(rules, tagger))
-        tagged = extracted(fold, args.corpus, records, tagger)
+        variants["rules + tagged roles"].update(with_rule_supports_and_tagged_roles(docs_copy(rules), tagger))
+        tagged = extract_annotated(fold, args.corpus, tagger)
         variants["tagger supports"].update(docs_copy(tagged))
         variants["rules, tagger where none"].update(combined(rules, tagged, "fallback"))
         variants["rules ∪ tagger"].update(combined(rules, tagged, "union"))
-        variants["tagger supports + leads"].update(
-            with_tagged_leads(extracted(fold, args.corpus, records, tagger), tagger))
+        variants["tagger supports + leads"].update(with_tagged_leads(docs_copy(tagged), tagger))
     print(f"{args.folds}-fold CV by document over train + dev ({len(ids)} documents, "
           f"{sum(len(gold[d]['tasks']) for d in ids)} gold tasks), c1={args.c1} c2={args.c2}, "
           f"{time.perf_counter() - started:.0f} s")

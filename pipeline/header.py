@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from pipeline.lexicon import doc_type_by_abbreviation, doc_type_names, fold
+from pipeline.lexicon import doc_type_by_abbreviation, fold, folded_doc_types
 from pipeline.models import DocumentInfo
 from pipeline.references import find_references
 from pipeline.structure import Structure
@@ -66,8 +66,8 @@ def _iso(parts: tuple[str | None, str | None, str | None] | None) -> str | None:
 def _doc_type(title: str | None, subject: str | None, symbol: str | None) -> str | None:
     if title:
         upper = fold(title).upper()
-        for name in doc_type_names():
-            if upper.startswith(fold(name).upper()):
+        for name, folded in folded_doc_types():
+            if upper.startswith(folded):
                 return name
     if symbol:
         first = re.split(r"[-/]", symbol)[0].upper()

@@ -59,3 +59,9 @@ def fold(text: str) -> str:
     """Text without its tone and vowel marks ("BIÊN BẢN" -> "BIEN BAN"), for text OCR read without them."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def folded_doc_types() -> tuple[tuple[str, str], ...]:
+    """(document type, its upper-case form without marks), longest first: "BIEN BAN KIEM TRA" starts with one."""
+    return tuple((name, fold(name).upper()) for name in doc_type_names())

@@ -84,7 +84,7 @@ def _drop_emphasis(line: str) -> str:
     return re.sub(r"(?<=\S)\*|\*(?=\S)", "", line)
 
 
-MOTTO_IN_LINE = re.compile(r"C[ỘO]NG\s+H[OÒ]À?A?\s+XÃ\s+H[ỘO]I|CỘNG\s+HOÀ\s+XÃ\s+HỘI", re.I)
+MOTTO_IN_LINE = re.compile(r"C[ỘO]NG\s+H[OÒ]À?A?\s+XÃ\s+H[ỘO]I", re.I)
 
 
 def _read_columns(lines: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.lexicon import data_rows, doc_type_names, fold
+from pipeline.lexicon import data_rows, fold, folded_doc_types
 from pipeline.tables import Table, find_tables, table_at
 
 MOTTO = re.compile(
@@ -195,7 +195,7 @@ def _doc_type_title(line: str) -> bool:
     if not _is_upper(line) or len(line) > 60:
         return False
     upper = fold(line).upper()  # also "BIEN BAN KIEM TRA", a scan read without its marks
-    return any(upper.startswith(fold(name).upper()) for name in doc_type_names())
+    return any(upper.startswith(folded) for _, folded in folded_doc_types())
 
 
 def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:

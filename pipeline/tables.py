@@ -58,7 +58,7 @@ UNIT_COLUMNS = ("lead", "support", "product", "other")
 
 @dataclass
 class Row:
-    """One row of a task table: its number and the lines (text, index) of each column."""
+    """One row of a task table: its number and the indices of each column's lines."""
 
     number: str | None
     cells: dict[str, list[int]] = field(default_factory=dict)
@@ -256,9 +256,8 @@ def _row(lines: Sequence[str], number: str | None, body: list[int], columns: lis
     if task_at > 0 and (anchored := _anchored(lines, body, content)):
         row.cells.update(anchored)
         return row
-    before_task = [c for c in content[:task_at]]
     cursor = 0
-    for column in before_task:  # rare: a unit column printed before the task
+    for column in content[:task_at]:  # rare: a unit column printed before the task
         if cursor < len(body) - 1:
             row.cells[column] = [body[cursor]]
             cursor += 1

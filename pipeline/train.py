@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -53,21 +54,27 @@ def action_scores(gold_tasks: list[dict], predicted: list[list[str]]) -> dict:
             "main_action_accuracy": round(main / max(1, len(gold_tasks)), 4), "tasks": len(gold_tasks)}
 
 
-def silver_tasks(corpus: Path, exclude: set[str]) -> tuple[list[str], list[list[str]]]:
-    """Tasks the pipeline finds in corpus documents outside ``exclude`` (normative texts left out)."""
+def working_documents(corpus: Path, exclude: set[str], errors: tuple[type[Exception], ...] = ()) -> Iterator:
+    """The pipeline's reading of each non-normative working document of ``corpus`` outside ``exclude``
+    (law texts, the sentence corpus and unreadable files left out)."""
     from pipeline import extract
     from pipeline.read import ReadError
 
-    texts, leads = [], []
     for path in sorted(corpus.glob("*/*.txt")):
         if path.stem in exclude or path.parent.name in {"laws", "sentences"}:
             continue
         try:
             doc = extract(path, doc_id=path.stem)
-        except ReadError:
+        except (ReadError, *errors):
             continue
-        if doc.document.doc_type in NORMATIVE:
-            continue
+        if doc.document.doc_type not in NORMATIVE:
+            yield doc
+
+
+def silver_tasks(corpus: Path, exclude: set[str]) -> tuple[list[str], list[list[str]]]:
+    """Tasks the pipeline finds in corpus documents outside ``exclude`` (normative texts left out)."""
+    texts, leads = [], []
+    for doc in working_documents(corpus, exclude):
         for task in doc.tasks:
             if task.lead_units and task.lead_units != [doc.document.issuer]:
                 texts.append(task.text)
@@ -97,23 +104,32 @@ def suggestion_scores(model: AssigneeSuggester, docs: list[dict]) -> dict:
 UNIT_SETTINGS = {"c1": 0.1, "c2": 0.1, "max_iterations": 200}
 
 
-def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None) -> dict:
-    """Lead- and support-unit F1 of the whole pipeline on annotated documents, with ``tagger`` or the rules alone."""
+def extract_annotated(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None) -> dict[str, dict]:
+    """Contract JSON of annotated documents as the pipeline reads them, with ``tagger`` (None: the rules alone).
+
+    A text with no document header counts as a document without tasks, as a batch's error row would.
+    """
     from pipeline import NotADocument, extract_text
     from pipeline.annotations import load_standoff, source_text
-    from pipeline.evaluate import score
 
     records = load_standoff(ROOT / "data" / "annotations")
-    gold = load_gold(ROOT / "data" / "annotations", corpus, doc_ids=set(doc_ids))
     out = {}
     with using_tagger(tagger):
         for doc_id in doc_ids:
             text = source_text(corpus, records[doc_id]["source"], records[doc_id].get("sha256"))
             try:
                 out[doc_id] = json.loads(extract_text(text, doc_id=doc_id).to_json())
-            except NotADocument:  # a batch reports it as an error row: no tasks, its gold tasks all missed
+            except NotADocument:
                 out[doc_id] = {"doc_id": doc_id, "document": {}, "tasks": []}
-    result = score(gold, out)
+    return out
+
+
+def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None) -> dict:
+    """Lead- and support-unit F1 of the whole pipeline on annotated documents, with ``tagger`` or the rules alone."""
+    from pipeline.evaluate import score
+
+    gold = load_gold(ROOT / "data" / "annotations", corpus, doc_ids=set(doc_ids))
+    result = score(gold, extract_annotated(doc_ids, corpus, tagger))
     return {key: result[key]["f1"] for key in ("tasks", "lead_units", "support_units")}
 
 
