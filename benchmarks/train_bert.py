@@ -107,8 +107,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is faster on a busy 2-core machine)")
     ap.add_argument("--reuse-pretrained", action="store_true")
     ap.add_argument("--save-models", type=Path, default=None, help="copy the artefacts here (models/bert-mini)")
+    ap.add_argument("--half", action="store_true", help="with --save-models: store the weights as float16")
     ap.add_argument("--quick", action="store_true", help="smoke run: tiny budgets, one seed, no docs written")
     ap.add_argument("--dev-only", action="store_true", help="development run: dev figures only, test untouched")
+    ap.add_argument("--device", default="cpu", help='torch device: cpu, cuda, or auto (cuda when visible)')
+    ap.add_argument("--hidden", type=int, default=PRETRAIN["hidden_size"], help="BERT hidden size")
+    ap.add_argument("--layers", type=int, default=PRETRAIN["num_layers"], help="BERT layers")
+    ap.add_argument("--heads", type=int, default=PRETRAIN["num_heads"], help="attention heads")
+    ap.add_argument("--pretrain-batch", type=int, default=PRETRAIN["batch_size"], help="pretraining batch size")
+    ap.add_argument("--pretrain-lr", type=float, default=PRETRAIN["learning_rate"])
+    ap.add_argument("--pretrain-steps", type=int, default=PRETRAIN["max_steps"],
+                    help="pretraining steps (the time budget may cut them)")
+    ap.add_argument("--finetune-lrs", type=float, nargs="+", default=[FINETUNE["learning_rate"]],
+                    help="fine-tuning learning rates: each variant takes the best on dev (first seed)")
+    ap.add_argument("--finetune-epochs", type=int, default=FINETUNE["epochs"])
     ap.add_argument("--report-only", action="store_true",
                     help="no training: rewrite the doc (and --save-models) from OUT/results.json")
     args = ap.parse_args(argv)
@@ -120,9 +132,15 @@ def main(argv: list[str] | None = None) -> None:
     import torch
     import transformers
 
+    from pipeline.bert import resolve_device
+
+    device = resolve_device(args.device)
     torch.set_num_threads(args.threads)
     transformers.logging.set_verbosity_error()  # the pooler a masked-LM checkpoint lacks is reported at every load
     pretrain_cfg, finetune_cfg, seeds = dict(PRETRAIN), dict(FINETUNE), args.seeds
+    pretrain_cfg.update(hidden_size=args.hidden, num_layers=args.layers, num_heads=args.heads,
+                        batch_size=args.pretrain_batch, learning_rate=args.pretrain_lr, max_steps=args.pretrain_steps)
+    finetune_cfg.update(epochs=args.finetune_epochs)
     if args.quick:
         if args.out == ROOT / "out" / "bert":
             args.out = ROOT / "out" / "bert-quick"  # never overwrite the real run's checkpoints
@@ -152,25 +170,34 @@ def main(argv: list[str] | None = None) -> None:
             shutil.rmtree(pre_dir)
         pre_stats = pretrain_mlm([args.corpus / p for p in CORPUS_PARTS], pre_dir, exclude_files=held_files,
                                  exclude_texts=held_texts, time_budget_s=args.pretrain_budget,
-                                 log=lambda m: print(m, file=sys.stderr), **pretrain_cfg)
+                                 device=device, log=lambda m: print(m, file=sys.stderr), **pretrain_cfg)
     pre_stats["disk_mb"] = round(folder_mb(pre_dir), 2)
 
     # 2. fine-tuning, chosen on dev -------------------------------------------------------------
     runs: dict[str, list[dict]] = {"pretrained": [], "random": []}
+    lr_by_variant: dict[str, dict[str, float]] = {}
+
+    def fine_tune(variant: str, seed: int, lr: float) -> dict:
+        t0 = time.perf_counter()
+        cfg = {**finetune_cfg, "learning_rate": lr}
+        clf = ActionClassifier.from_pretrained(pre_dir, random_init=variant == "random", seed=seed, **cfg).to(device)
+        tag = f"{variant} seed {seed} lr {lr:g}"
+        clf.fit(*train, *dev, log=lambda row, tag=tag: print(f"  {tag}: {row}", file=sys.stderr))
+        seconds = time.perf_counter() - t0
+        target = args.out / "classifiers" / f"{variant}-seed{seed}-lr{lr:g}"
+        clf.save(target)
+        best = next(r for r in reversed(clf.history) if r.get("best"))
+        return {"seed": seed, "learning_rate": lr, "dir": str(target), "seconds": round(seconds, 1),
+                "epochs_run": len(clf.history), "best_epoch": best["epoch"],
+                "parameters": clf.parameters(), "disk_mb": round(folder_mb(target), 2),
+                "dev": score_label_lists(dev[1], clf.predict(dev[0]))}
+
     for variant in runs:
-        for seed in seeds:
-            t0 = time.perf_counter()
-            clf = ActionClassifier.from_pretrained(pre_dir, random_init=variant == "random", seed=seed, **finetune_cfg)
-            tag = f"{variant} seed {seed}"
-            clf.fit(*train, *dev, log=lambda row, tag=tag: print(f"  {tag}: {row}", file=sys.stderr))
-            seconds = time.perf_counter() - t0
-            target = args.out / "classifiers" / f"{variant}-seed{seed}"
-            clf.save(target)
-            best = next(r for r in reversed(clf.history) if r.get("best"))
-            runs[variant].append({"seed": seed, "dir": str(target), "seconds": round(seconds, 1),
-                                  "epochs_run": len(clf.history), "best_epoch": best["epoch"],
-                                  "parameters": clf.parameters(), "disk_mb": round(folder_mb(target), 2),
-                                  "dev": score_label_lists(dev[1], clf.predict(dev[0]))})
+        first = {lr: fine_tune(variant, seeds[0], lr) for lr in args.finetune_lrs}
+        lr_by_variant[variant] = {f"{lr:g}": row["dev"]["micro_f1"] for lr, row in first.items()}
+        lr = max(args.finetune_lrs, key=lambda v: (first[v]["dev"]["micro_f1"], -v))
+        runs[variant] = [first[lr]] + [fine_tune(variant, seed, lr) for seed in seeds[1:]]
+        print(f"{variant}: learning rate {lr:g} chosen on dev {lr_by_variant[variant]}", file=sys.stderr)
 
     # 3. reference points ---------------------------------------------------------------------------
     t0 = time.perf_counter()
@@ -189,7 +216,8 @@ def main(argv: list[str] | None = None) -> None:
     # 4. test, once, for the settings fixed above --------------------------------------------------
     results = {"pretraining": pre_stats, "finetune_settings": finetune_cfg, "seeds": seeds, "tfidf_c": best_c,
                "tfidf_dev_by_c": {str(c): s for c, s in by_c.items()}, "tfidf_seconds": round(tfidf_seconds, 1),
-               "n_tasks": {"train": len(train[0]), "dev": len(dev[0]), "test": len(test[0])}, "runs": runs}
+               "n_tasks": {"train": len(train[0]), "dev": len(dev[0]), "test": len(test[0])}, "runs": runs,
+               "finetune_dev_by_lr": lr_by_variant, "device": pre_stats.get("device", device)}
     for rows in runs.values():
         for row in rows:
             row["test"] = score_label_lists(test[1], ActionClassifier.load(row["dir"]).predict(test[0]))
@@ -213,7 +241,7 @@ def finish(args: argparse.Namespace, results: dict, pre_dir: Path) -> None:
     table = render(results)
     print(table)
     if args.save_models:
-        save_models(args.save_models, pre_dir, results)
+        save_models(args.save_models, pre_dir, results, half=args.half)
     write_doc(args.doc, table)
 
 
@@ -242,6 +270,14 @@ def _mean_sd(rows: list[dict], part: str, key: str) -> str:
     return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
 
 
+def _settings_shown(res: dict) -> dict:
+    """The fine-tuning settings, with the learning rate each variant used (chosen on dev when several were tried)."""
+    shown = dict(res["finetune_settings"])
+    used = {v: rows[0].get("learning_rate", shown["learning_rate"]) for v, rows in res["runs"].items()}
+    shown["learning_rate"] = used if len(set(used.values())) > 1 else next(iter(used.values()))
+    return shown
+
+
 def render(res: dict) -> str:
     """The Markdown figures: the main table, then settings, times and sizes."""
     n = res["n_tasks"]
@@ -251,7 +287,9 @@ def render(res: dict) -> str:
              "| method | dev micro-F1 | dev macro-F1 | dev main acc. "
              "| test micro-F1 | test macro-F1 | test main acc. |",
              "|---|---|---|---|---|---|---|"]
-    names = {"pretrained": "small BERT (4 layers, hidden 128), MLM-pretrained here, fine-tuned",
+    cfg = res["pretraining"]["config"]
+    size = f"{cfg['num_layers']} layers, hidden {cfg['hidden_size']}"
+    names = {"pretrained": f"small BERT ({size}), MLM-pretrained here, fine-tuned",
              "random": "same BERT, random weights (no pretraining), fine-tuned"}
     for variant, rows in res["runs"].items():
         cells = [_mean_sd(rows, p, k) for p in ("dev", "test") for k in ("micro_f1", "macro_f1", "main_accuracy")]
@@ -293,10 +331,14 @@ def render(res: dict) -> str:
         f"{pre['validation_perplexity']:.1f}) / {pre['validation_masked_accuracy']:.3f} |",
         f"| wall time | {pre['seconds']['total']:.0f} s (vocabulary {pre['seconds']['vocabulary']:.0f} s, data "
         f"{pre['seconds']['data']:.0f} s, training {pre['seconds']['training']:.0f} s), "
-        f"{pre['threads']} torch thread(s) |",
+        f"{pre.get('device', 'cpu')}, {pre['threads']} torch thread(s) |",
         f"| size on disk | {pre['disk_mb']:.1f} MB (safetensors, float32, with the tokenizer) |",
         "", "| fine-tuning | |", "|---|---|",
-        f"| settings | {json.dumps(res['finetune_settings'])} |",
+        f"| settings | {json.dumps(_settings_shown(res))} |",
+        *(["| learning rate chosen on dev (micro-F1 of the first seed) | "
+           + "; ".join(f"{v}: " + ", ".join(f"{lr} {s:.3f}" for lr, s in by.items())
+                       for v, by in res["finetune_dev_by_lr"].items()) + " |"]
+          if len(next(iter(res.get("finetune_dev_by_lr", {"": {}}).values()))) > 1 else []),
         f"| classifier | {rows[0]['parameters'] / 1e6:.2f} M parameters, {rows[0]['disk_mb']:.1f} MB on disk |",
         f"| wall time per run | pretrained {statistics.mean(r['seconds'] for r in rows):.0f} s, random init "
         f"{statistics.mean(r['seconds'] for r in res['runs']['random']):.0f} s; TF-IDF (3 values of C) "
@@ -313,7 +355,17 @@ def write_doc(path: Path, table: str) -> None:
     path.write_text(head.rstrip("\n") + "\n\n" + MARKER + "\n\n" + table, encoding="utf-8")
 
 
-def save_models(target: Path, pretrained: Path, results: dict) -> None:
+def halve_weights(folder: Path) -> None:
+    """Rewrite every safetensors file of ``folder`` in float16 (loading code computes in float32)."""
+    from safetensors.torch import load_file, save_file
+
+    for f in folder.glob("*.safetensors"):
+        state = load_file(str(f))
+        save_file({k: v.half() if v.is_floating_point() else v for k, v in state.items()}, str(f),
+                  metadata={"format": "pt"})
+
+
+def save_models(target: Path, pretrained: Path, results: dict, half: bool = False) -> None:
     """Copy the pretrained checkpoint and the classifier chosen on dev to ``target`` (models/bert-mini)."""
     variant, run = best_run(results)
     results = {**json.loads(json.dumps(results)), "shipped_classifier": {"variant": variant, "seed": run["seed"]}}
@@ -321,6 +373,8 @@ def save_models(target: Path, pretrained: Path, results: dict) -> None:
         if (target / name).exists():
             shutil.rmtree(target / name)
         shutil.copytree(src, target / name)
+        if half:
+            halve_weights(target / name)
     for rows in results["runs"].values():
         for row in rows:
             row["dir"] = os.path.relpath(row["dir"], ROOT)

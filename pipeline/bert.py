@@ -16,7 +16,6 @@ downloaded, and a name that is not a local folder is refused):
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import os
@@ -63,6 +62,24 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+
+
+def _device_name(device: str) -> str:
+    """What ran the job: "cpu", or the GPU's name."""
+    import torch
+
+    if str(device).startswith("cuda") and torch.cuda.is_available():
+        return torch.cuda.get_device_name(torch.device(device))
+    return str(device)
+
+
+def resolve_device(device: str = "auto") -> str:
+    """``"auto"`` -> ``"cuda"`` when a GPU is visible, else ``"cpu"``; any other value unchanged."""
+    if device != "auto":
+        return device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 # -- corpus text -------------------------------------------------------------------
@@ -198,7 +215,8 @@ def pretrain_mlm(corpus_paths: Iterable[str | Path], out_dir: str | Path, *, exc
                  batch_size: int = 32, max_steps: int = 2000, learning_rate: float = 1e-3,
                  warmup_fraction: float = 0.06, weight_decay: float = 0.01, mlm_probability: float = 0.15,
                  validation_fraction: float = 0.02, time_budget_s: float | None = 600.0, seed: int = 13,
-                 threads: int | None = None, log_every: int = 100, log=print) -> dict[str, Any]:
+                 threads: int | None = None, log_every: int = 100, device: str = "cpu",
+                 log=print) -> dict[str, Any]:
     """Pretrain a small BERT (masked LM) with a WordPiece vocabulary trained on the same text.
 
     ``corpus_paths`` are ``.txt`` files or folders; ``exclude_files`` / ``exclude_texts`` keep the
@@ -212,7 +230,8 @@ def pretrain_mlm(corpus_paths: Iterable[str | Path], out_dir: str | Path, *, exc
     slower or busier machine (``time_bound`` in the statistics says so); ``time_budget_s=None``
     makes the run exactly reproducible. ``out_dir`` receives an ordinary Hugging Face
     checkpoint (``BertForMaskedLM`` weights, config, tokenizer) and ``pretrain_stats.json``;
-    the same statistics are returned.
+    the same statistics are returned. ``device`` is a torch device ("cpu", "cuda"); the masks are
+    drawn on the CPU, so a seed gives the same batches on any device.
     """
     _offline()
     import torch
@@ -251,7 +270,7 @@ def pretrain_mlm(corpus_paths: Iterable[str | Path], out_dir: str | Path, *, exc
                         num_attention_heads=num_heads, intermediate_size=intermediate_size or 4 * hidden_size,
                         max_position_embeddings=max(512, max_length), type_vocab_size=2,
                         pad_token_id=tokenizer.pad_token_id)
-    model = BertForMaskedLM(config)
+    model = BertForMaskedLM(config).to(device)
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "LayerNorm" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "LayerNorm" not in n)]
     optim = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
@@ -275,7 +294,7 @@ def pretrain_mlm(corpus_paths: Iterable[str | Path], out_dir: str | Path, *, exc
         batch = train[order[pos:pos + batch_size]]
         pos += batch_size
         inputs, labels = _mask_tokens(batch, torch.isin(batch, special), len(tokenizer), mlm_probability, gen)
-        loss, _, _ = _mlm_loss(model, inputs, labels)
+        loss, _, _ = _mlm_loss(model, inputs.to(device), labels.to(device))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optim.step()
@@ -300,9 +319,9 @@ def pretrain_mlm(corpus_paths: Iterable[str | Path], out_dir: str | Path, *, exc
         for i in range(0, len(val), 64):
             batch = val[i:i + 64]
             inputs, labels = _mask_tokens(batch, torch.isin(batch, special), len(tokenizer), mlm_probability, vgen)
-            loss, c, k = _mlm_loss(model, inputs, labels)
+            loss, c, k = _mlm_loss(model, inputs.to(device), labels.to(device))
             total_loss, correct, n = total_loss + loss.item() * k, correct + c, n + k
-    model.save_pretrained(out)
+    model.cpu().save_pretrained(out)
     tokenizer.save_pretrained(out)
     stats = {
         "corpus": corpus_stats, "tokens": len(stream), "train_blocks": len(train), "validation_blocks": len(val),
@@ -318,7 +337,7 @@ def pretrain_mlm(corpus_paths: Iterable[str | Path], out_dir: str | Path, *, exc
         "validation_masked_accuracy": round(correct / max(1, n), 4),
         "seconds": {"vocabulary": round(t_vocab, 1), "data": round(t_data - t_vocab, 1), "training": round(t_train, 1),
                     "total": round(time.perf_counter() - started, 1)},
-        "threads": torch.get_num_threads(), "curve": curve,
+        "threads": torch.get_num_threads(), "device": _device_name(device), "curve": curve,
     }
     (out / STATS_FILE).write_text(json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return stats
@@ -424,6 +443,13 @@ class ActionClassifier:
         self.settings = settings
         self.source = source
         self.history: list[dict[str, Any]] = []
+        self.device = "cpu"
+
+    def to(self, device: str) -> ActionClassifier:
+        """Move the network to a torch device ("cpu", "cuda"); returns ``self``."""
+        self.net.to(device)
+        self.device = device
+        return self
 
     # construction ---------------------------------------------------------------
     @classmethod
@@ -445,7 +471,8 @@ class ActionClassifier:
         if random_init:
             encoder = AutoModel.from_config(AutoConfig.from_pretrained(path, local_files_only=True))
         else:
-            encoder = AutoModel.from_pretrained(path, local_files_only=True)
+            # float32 whatever the checkpoint stores (transformers' default "auto" would keep float16)
+            encoder = AutoModel.from_pretrained(path, local_files_only=True, dtype=torch.float32)
         torch.manual_seed(conf.seed)
         net = _build_net(encoder, len(conf.labels), conf.dropout)
         return cls(net, tokenizer, conf, source=str(path))
@@ -464,21 +491,27 @@ class ActionClassifier:
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
         encoder = AutoModel.from_config(AutoConfig.from_pretrained(path, local_files_only=True))
         net = _build_net(encoder, len(conf.labels), conf.dropout)
-        net.load_state_dict(load_file(str(path / WEIGHTS_FILE)))
+        state = load_file(str(path / WEIGHTS_FILE))
+        net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
         clf = cls(net, tokenizer, conf, source=meta.get("source"))
         clf.history = meta.get("history", [])
         net.eval()
         return clf
 
-    def save(self, path: str | Path) -> None:
-        """Write the tokenizer, the encoder config, all weights (safetensors) and the settings to ``path``."""
+    def save(self, path: str | Path, half: bool = False) -> None:
+        """Write the tokenizer, the encoder config, all weights (safetensors) and the settings to ``path``.
+
+        ``half=True`` stores the weights as float16 (half the size); :meth:`load` computes in float32.
+        """
         from safetensors.torch import save_file
 
         out = Path(path)
         out.mkdir(parents=True, exist_ok=True)
         self.tokenizer.save_pretrained(out)
         self.net.encoder.config.save_pretrained(out)
-        state = {k: v.detach().contiguous().clone() for k, v in self.net.state_dict().items()}
+        state = {k: v.detach().cpu().contiguous().clone() for k, v in self.net.state_dict().items()}
+        if half:
+            state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
         save_file(state, str(out / WEIGHTS_FILE))
         meta = {"settings": asdict(self.settings), "source": self.source, "history": self.history,
                 "parameters": self.parameters()}
@@ -510,7 +543,7 @@ class ActionClassifier:
         for i, x in enumerate(ids):
             input_ids[i, :len(x)] = torch.tensor(x)
             mask[i, :len(x)] = 1
-        return input_ids, mask
+        return input_ids.to(self.device), mask.to(self.device)
 
     def _batches(self, ids: list[list[int]], gen):
         """Shuffled batches of similar lengths (less padding): shuffle, sort within windows of 8 batches."""
@@ -567,7 +600,7 @@ class ActionClassifier:
             for batch in self._batches(ids, gen):
                 input_ids, mask = self._batch([ids[i] for i in batch.tolist()])
                 logits, main_logits = self.net(input_ids, mask)
-                loss = bce(logits, multi[batch]) + ce(main_logits, main[batch])
+                loss = bce(logits, multi[batch].to(self.device)) + ce(main_logits, main[batch].to(self.device))
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.net.parameters(), 1.0)
                 optim.step()
@@ -581,7 +614,7 @@ class ActionClassifier:
                 row.update({f"dev_{k}": round(v, 4) for k, v in scores.items() if k != "n"})
                 if scores[conf.select_on] > best:
                     best, since = scores[conf.select_on], 0
-                    best_state = copy.deepcopy(self.net.state_dict())
+                    best_state = {k: v.detach().cpu().clone() for k, v in self.net.state_dict().items()}
                     row["best"] = True
                 else:
                     since += 1
@@ -608,8 +641,8 @@ class ActionClassifier:
             for i in range(0, len(ids), batch_size):
                 input_ids, mask = self._batch(ids[i:i + batch_size])
                 logits, main_logits = self.net(input_ids, mask)
-                multi.append(torch.sigmoid(logits).numpy())
-                main.append(torch.softmax(main_logits, -1).numpy())
+                multi.append(torch.sigmoid(logits).cpu().numpy())
+                main.append(torch.softmax(main_logits, -1).cpu().numpy())
         n = len(self.settings.labels)
         return (np.concatenate(multi) if multi else np.zeros((0, n)),
                 np.concatenate(main) if main else np.zeros((0, n)))
