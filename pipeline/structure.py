@@ -466,11 +466,12 @@ def _assign_roles(blocks: list[Block], default: str = "assign") -> list[Block]:
     for block in preamble:
         block.role = "preamble"
     for block in blocks[first:]:
-        own = section_role(block.text) if block.numbered else None
+        own, overrides = _section_cue(block.text) if block.numbered else (None, False)
         parent_role = by_index[block.parent].role if block.parent is not None else default
-        # inside an assessment or a statement of purpose, a heading ("1. Đối với Công ty X") stays so
-        block.role = parent_role if parent_role in ("assessment", "purpose") and block.parent is not None \
-            else own or parent_role
+        # inside an assessment or a statement of purpose, a heading ("1. Đối với Công ty X") stays so,
+        # unless it says it recommends ("3. Nhận xét, kiến nghị của Phòng ...")
+        inherits = parent_role in ("assessment", "purpose") and block.parent is not None and not overrides
+        block.role = parent_role if inherits else own or parent_role
         if CLOSING.match(block.text):
             block.role = "closing"
         if block.quoted and not _under_assigning_heading(block, by_index):
@@ -504,9 +505,14 @@ def _first_work_block(blocks: list[Block]) -> int:
 @lru_cache(maxsize=4096)
 def section_role(heading: str) -> str | None:
     """The role a heading gives the part under it (data/section_roles.tsv)."""
+    return _section_cue(heading)[0]
+
+
+def _section_cue(heading: str) -> tuple[str | None, bool]:
+    """The heading's role and whether it overrides the role of the part it stands in."""
     text = heading.lower().strip(" :.")
     text = re.sub(r"^(về|công tác)\s+", "", text)
-    for role, cue in data_rows("section_roles.tsv"):
+    for role, cue, *flags in data_rows("section_roles.tsv"):
         if text.startswith(cue):
-            return role
-    return None
+            return role, "overrides" in flags
+    return None, False

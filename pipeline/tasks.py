@@ -21,6 +21,7 @@ from pipeline.references import find_references
 from pipeline.structure import Block, Structure
 from pipeline.unit_tagger import TaggedUnit, tag_units
 from pipeline.units import (
+    ENTERPRISE,
     UnitMention,
     capitalise,
     expand_listed,
@@ -36,6 +37,7 @@ EXHORTATION = re.compile(
 NO_TASK = re.compile(
     r"^(Biên\s+bản\s+(?:kết\s+thúc|được\s+lập|này)|Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
     r"|chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ"
+    r"|\bBiên\s+bản\s+(?:được\s+lập\s+thành|kết\s+thúc)|:\s*Không\s+có\s*[./]*$"
     r"|\b(?:được\s+)?biết(?:,?\s+(?:và\s+)?(?:tổ\s+chức\s+)?(?:thực\s+hiện|phối\s+hợp))?\s*[./]*$"
     r"|\bkính\s+(?:mời|trình|đề\s+nghị)\b.{0,120}(?:xem\s+xét|nêu\s+trên|dự\s+họp|quyết\s+định)\b[^.]*[./]*$",
     re.I,
@@ -48,12 +50,26 @@ FINDING = re.compile(
 )
 """A finding of an inspection or a dossier review ("Qua kiểm tra thực tế, ...", "Công ty chưa lắp đặt ..."): no task."""
 REQUEST = re.compile(r"(?<=[.;,:]\s)(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\b")
+REQUEST_IN_FINDINGS = re.compile(r"(?:^|(?<=[.;,:]\s))(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?!cấp\b|của\b|số\b|tại\b)")
+"""A request among the findings of minutes or a report ("..., đề nghị đơn vị chủ động đăng kiểm lại ...")."""
+OPINION = re.compile(r"^(?:Các\s+)?[Ýý]\s+kiến\b(?!\s+(?:kết\s+luận|thống\s+nhất))")
+SENTENCE_REQUEST = re.compile(r"(?<=[.]\s)(?:Đề\s+nghị|Yêu\s+cầu)\s")
+IMPERATIVE = re.compile(
+    r"\b(?:đề\s+nghị|yêu\s+cầu|giao|chủ\s+trì|phối\s+hợp|có\s+trách\s+nhiệm|phải|cần|chỉ\s+đạo|tiếp\s+tục"
+    r"|khẩn\s+trương|chủ\s+động|tổ\s+chức\s+thực\s+hiện)\b", re.I)
 
 
 def _request_at(text: str) -> int:
     """Where a request starts after a finding ("Qua kiểm tra ..., đề nghị Công ty ..."); 0 when none does."""
     m = REQUEST.search(text)
     return m.start() if m else 0
+
+
+def _request_after_statements(text: str) -> int:
+    """Where "Đề nghị ..." starts after sentences that only state facts ("X thuộc thẩm quyền ... . Đề nghị Y ..."); 0
+    when it does not."""
+    m = SENTENCE_REQUEST.search(text)
+    return m.start() if m and not IMPERATIVE.search(text[: m.start()]) else 0
 
 
 DECISION = re.compile(r"^(Phê\s+duyệt|Ban\s+hành|Thành\s+lập|Công\s+nhận|Bãi\s+bỏ|Chấp\s+thuận|Cho\s+phép)\b")
@@ -123,6 +139,8 @@ class _Context:
     executors: dict[int, list[str]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)
+    subject_entity: list[str] = field(default_factory=list)
+    """The one organisation a dossier's minutes or licence is about ("Tên đơn vị: Công ty X")."""
 
 
 def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
@@ -136,6 +154,9 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
     )
     ctx.groups = _group_definitions(structure.blocks)
     ctx.abbreviations = defined_abbreviations(structure.text)
+    ctx.subject_entity = _subject_entity(structure.blocks)
+    if ctx.subject_entity:
+        ctx.groups.setdefault(_loose_key("đơn vị"), ctx.subject_entity)  # "Đề nghị đơn vị duy trì ..."
     responsible, responsible_lines = _responsible_lines(structure.blocks)
     tasks: list[Task] = []
     stated_supports: list[list[str]] = []
@@ -143,7 +164,11 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
         if block.index in responsible_lines or not _is_task(block, structure.blocks):
             continue
         for text, start in _split_subjects(block.text) if block.kind != "row" else [(block.text, 0)]:
-            if FINDING.match(text) and (cut := _request_at(text)):  # the finding before a request is cut off
+            opens_with_request = block.role == "assessment" and REQUEST_IN_FINDINGS.match(text)
+            if (FINDING.match(text) or block.role == "assessment") and not opens_with_request \
+                    and (cut := _request_at(text)):
+                text, start = text[cut:], start + cut  # the finding before a request is cut off
+            elif cut := _request_after_statements(text):
                 text, start = text[cut:], start + cut
             span = (block.span[0] + start, block.span[0] + start + len(text))
             task = _task(ctx, block, text, span, responsible)
@@ -177,6 +202,10 @@ def _tagged_supports(task: Task, mentions: list[TaggedUnit], stated: list[str], 
 def _is_task(block: Block, blocks: list[Block]) -> bool:
     if block.kind == "row":  # a task table's row is a task (ANNOTATION §3), in a report's annex too
         return block.role not in ("quotation", "closing", "preamble") and not NO_TASK.search(block.text)
+    if block.role == "assessment" and not block.children and block.kind in ("para", "dash", "plus", "bullet"):
+        # a request among findings is a task (GUIDELINE_NOTES 29); one in a participant's opinion is not
+        return bool(REQUEST_IN_FINDINGS.search(block.text)) and not any(
+            OPINION.match(b.text) for b in _ancestors(block, blocks) if b.numbered)
     if block.role != "assign" or (block.children and not block.is_sentence):
         return False
     if any(b.kind == "article" and DECISION.match(b.text) for b in [block, *_ancestors(block, blocks)]):
@@ -373,6 +402,8 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
             return units, []
     if executor := _part_executor(ctx, block.part):
         return executor, []
+    if ctx.subject_entity and ENTITY_WORD.search(text):
+        return ctx.subject_entity, []  # "Đề nghị trong quá trình vận chuyển đơn vị tuân thủ ..."
     if ctx.addressees:
         return list(ctx.addressees), FALLBACK
     return ([ctx.info.issuer] if ctx.info.issuer else []), FALLBACK
@@ -603,6 +634,27 @@ def _role_headings(blocks: list[Block]) -> dict[str, list[str]]:
         for key in keys:
             roles.setdefault(_loose_key(key), [capitalise(named["name"].strip())])
     return roles
+
+
+SUBJECT_ENTITY = re.compile(
+    r"^Tên\s+(?:đơn\s+vị|doanh\s+nghiệp|(?:cơ\s+quan,\s+)?tổ\s+chức(?:,\s+cá\s+nhân)?|chi\s+nhánh)"
+    r"(?:\s+đề\s+nghị[^:]{0,40})?\s*:\s*(?P<name>.+?)[.;]?$"
+)
+ENTITY_WORD = re.compile(
+    r"\b(?:đơn\s+vị|[Cc]ông\s+ty|[Dd]oanh\s+nghiệp|[Cc]hi\s+nhánh)\b(?!\s+(?:có\s+liên\s+quan|liên\s+quan))"
+)
+
+
+def _subject_entity(blocks: list[Block]) -> list[str]:
+    """The organisation a document names in a "Tên đơn vị: X" line, when it names exactly one."""
+    names = set()
+    for block in blocks:
+        if (m := SUBJECT_ENTITY.match(block.text.strip())) and len(m["name"].split()) <= 16:
+            found = find_units(m["name"])
+            # "Chi nhánh số 1 - Công ty cổ phần X": a branch named by its number, then its company
+            if found and not found[0].generic and (found[0].start == 0 or ENTERPRISE.match(m["name"])):
+                names.add(capitalise(m["name"].strip()))
+    return sorted(names) if len(names) == 1 else []
 
 
 def _group_definitions(blocks: list[Block]) -> dict[str, list[str]]:

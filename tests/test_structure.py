@@ -130,3 +130,21 @@ def test_an_appraisal_notice_assigns_only_in_its_conclusion(corpus):
     sections = {t.section for t in doc.tasks}
     assert not any(s and s.startswith(("I. THÔNG TIN CHUNG", "II. HỒ SƠ TRÌNH")) for s in sections)
     assert sum(t.section == "2. Yêu cầu đối với Công ty Cổ phần Năng lượng Yên Hà" for t in doc.tasks) == 15
+
+
+def test_requests_among_the_findings_of_appraisal_minutes_are_tasks(corpus):
+    """Appraisal minutes assess in "II. NỘI DUNG VÀ KẾT QUẢ THẨM ĐỊNH", but a request among the findings
+    ("..., đề nghị đơn vị chủ động đăng kiểm lại ...") is a task for the company the minutes name ("Tên đơn vị:
+    ..."), and "3. Nhận xét, kiến nghị của Phòng ..." recommends even inside that part; statements before the
+    request ("Đối tượng và loại hàng ... thuộc thẩm quyền ...") and the closing line are cut off."""
+    doc = extract(corpus / "laocai/hnh-sct-vn__giay-phep-da-cap__Bien-ban-tham-dinh-SCT-ThaiThinh-xangdau-loai3.txt")
+    def starting(words: str):
+        return next(t for t in doc.tasks if t.text.startswith(words))
+
+    assert starting("đề nghị đơn vị chủ động đăng kiểm lại").lead_units == ["Công ty trách nhiệm hữu hạn Thái Thịnh"]
+    assert starting("Đề nghị đơn vị duy trì việc cử người lái xe").section.startswith("c) Về nhân sự")
+    assert starting("Đề nghị Lãnh đạo Phòng báo cáo").section.startswith("3. Nhận xét, kiến nghị")
+    assert not any(t.text.startswith(("Đối tượng và loại hàng", "Việc thẩm định hồ sơ")) for t in doc.tasks)
+    # in working-meeting minutes, a request inside a participant's opinion ("2.2. Ý kiến của Sở Xây dựng") is not
+    minutes = extract(corpus / "laocai/vbhc-vn__sct__bien-ban-lam-viec-lien-nganh-ccn.txt")
+    assert not any(t.section and "Ý kiến của" in t.section for t in minutes.tasks)
