@@ -406,6 +406,8 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
         return ctx.subject_entity, []  # "Đề nghị trong quá trình vận chuyển đơn vị tuân thủ ..."
     if ctx.addressees:
         return list(ctx.addressees), FALLBACK
+    if ctx.subject_entity:  # a licence or certificate: its holder, not its issuer, must act
+        return ctx.subject_entity, FALLBACK
     return ([ctx.info.issuer] if ctx.info.issuer else []), FALLBACK
 
 
@@ -641,7 +643,7 @@ SUBJECT_ENTITY = re.compile(
     r"(?:\s+đề\s+nghị[^:]{0,40})?\s*:\s*(?P<name>.+?)[.;]?$"
 )
 ENTITY_WORD = re.compile(
-    r"\b(?:đơn\s+vị|[Cc]ông\s+ty|[Dd]oanh\s+nghiệp|[Cc]hi\s+nhánh)\b(?!\s+(?:có\s+liên\s+quan|liên\s+quan))"
+    r"\b(?:đơn\s+vị|[Cc]ông\s+ty|[Dd]oanh\s+nghiệp|[Cc]hi\s+nhánh|[Nn]hà\s+đầu\s+tư)\b(?!\s+(?:có\s+liên\s+quan|liên\s+quan))"
 )
 
 

@@ -148,3 +148,11 @@ def test_requests_among_the_findings_of_appraisal_minutes_are_tasks(corpus):
     # in working-meeting minutes, a request inside a participant's opinion ("2.2. Ý kiến của Sở Xây dựng") is not
     minutes = extract(corpus / "laocai/vbhc-vn__sct__bien-ban-lam-viec-lien-nganh-ccn.txt")
     assert not any(t.section and "Ý kiến của" in t.section for t in minutes.tasks)
+
+
+def test_a_certificate_obliges_its_holder_not_its_issuer(corpus):
+    """An investment certificate's conditions ("Thực hiện nghiêm túc ...") name no unit: the investor the
+    certificate names ("Tên doanh nghiệp: ...") must act, not the Ban Quản lý that issued it."""
+    doc = extract(corpus / "laocai/kccn-sct-vn__GCN-DKDT-KCN-Ban-Qua-30-6-2026.txt")
+    duty = next(t for t in doc.tasks if t.text.startswith("Tập trung mọi nguồn lực triển khai thực hiện dự án"))
+    assert duty.lead_units == ["Công ty Cổ phần đầu tư phát triển công nghiệp Lào Cai"]
