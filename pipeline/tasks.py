@@ -19,6 +19,7 @@ from pipeline.lexicon import LOWER, UPPER
 from pipeline.models import DocumentInfo, Task
 from pipeline.references import find_references
 from pipeline.structure import Block, Structure
+from pipeline.unit_names import expand_abbreviations
 from pipeline.unit_tagger import TaggedUnit, tag_units
 from pipeline.units import (
     ENTERPRISE,
@@ -277,7 +278,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
     leads, lead_mentions = _leads(ctx, block, text, responsible)
     if lead_mentions is FALLBACK and ctx.info.doc_type in NORMATIVE:
         return None
-    leads = _spelled_out(_expand_groups(leads, ctx.groups), ctx.abbreviations)
+    leads = _document_forms(_spelled_out(_expand_groups(leads, ctx.groups), ctx.abbreviations), ctx.structure.text)
     context = _context_block(block, ctx.structure.blocks)
     time = extract_time(text, ctx.reference_date)
     deadline, recurrence = time.deadline, time.recurrence
@@ -294,7 +295,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
                  if u not in supports and norm(u) not in {norm(lead) for lead in leads}]
     if block.index in responsible and responsible[block.index][1]:
         supports += [u for u in responsible[block.index][1] if u not in supports]
-    supports = _spelled_out(supports, ctx.abbreviations)
+    supports = _document_forms(_spelled_out(supports, ctx.abbreviations), ctx.structure.text)
     return Task(
         task_id="",
         section=_section(block, ctx.structure.blocks),
@@ -735,6 +736,24 @@ def _spelled_out(names: list[str], abbreviations: dict[str, str]) -> list[str]:
                 part = re.sub(rf"(?<!\w){re.escape(abbr)}(?!\w)", long_form, part)
             if part not in out:
                 out.append(part)
+    return out
+
+
+ABBREVIATED = re.compile(r"(?<!\w)[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)")
+
+
+def _document_forms(names: list[str], text: str) -> list[str]:
+    """Names with an abbreviation ("Công ty CP X") in the full form the document itself prints ("Công ty Cổ phần X"),
+    when it prints one: ANNOTATION §4 writes names in full where the document makes it obvious."""
+    out: list[str] = []
+    for name in names:
+        full = expand_abbreviations(name) if ABBREVIATED.search(name) else name
+        if full != name:
+            pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in full.split()) + r"(?!\w)"
+            if m := re.search(pattern, text, re.I):
+                name = " ".join(m.group().split())
+        if name not in out:
+            out.append(name)
     return out
 
 

@@ -135,3 +135,16 @@ def test_a_lead_in_paragraph_puts_a_unit_in_charge_of_the_bullets(corpus):
     first = next(t for t in doc.tasks if t.text.startswith("Bố trí đảm bảo lực lượng ứng trực 24/24 giờ")
                  and (t.section or "").startswith("3.1. Với trận mưa lớn"))
     assert first.lead_units == ["Công ty TNHH MTV Thoát nước Hà Nội"]
+
+
+def test_an_abbreviated_name_takes_the_full_form_the_document_prints(corpus):
+    """"Chủ trì: Công ty CP Đầu tư Xây dựng Hạ tầng CRC" in a report that also prints "Công ty Cổ phần Đầu tư Xây
+    dựng Hạ tầng CRC": the lead is written in that full form (ANNOTATION §4); a name the document never spells
+    out stays as printed."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/vbhc-vn__ubnd__bao-cao-vp-ubnd.txt")
+    leads = {u for t in doc.tasks for u in t.lead_units}
+    assert "Công ty Cổ phần Đầu tư Xây dựng Hạ tầng CRC" in leads
+    assert "Công ty CP Đầu tư Xây dựng Hạ tầng CRC" not in leads
+    assert "Công ty TNHH Sản xuất và Thương mại 186 Yên Bái" in leads
