@@ -15,7 +15,7 @@ from pipeline.actions import action_types, find_cues
 from pipeline.classify import predict_actions
 from pipeline.deadlines import column_deadline, extract_time, find_deadline
 from pipeline.evaluate import norm
-from pipeline.lexicon import LOWER, UPPER
+from pipeline.lexicon import LOWER, UPPER, alternation, data_words
 from pipeline.models import DocumentInfo, Task
 from pipeline.references import find_references
 from pipeline.structure import Block, Structure
@@ -122,6 +122,8 @@ DESCRIPTION = re.compile(
     rf"^[^:;,.]{{2,40}}:\s|^\(|\d{{3,4}}[.\s]\d{{3}}[.\s]?\d{{2,3}}|^[^{LOWER}]+$|^Ông\b|^Bà\b"
 )
 """Without an action cue these lines describe, they do not assign: "Địa điểm thực hiện: ...", phone numbers."""
+FIELD_LINE = re.compile(rf"^(?:{alternation(data_words('field_labels.txt'))})(?![{LOWER}\w])[^:;.]{{0,40}}:\s")
+"""A "Label: value" line of a project's or a dossier's particulars (pipeline/data/field_labels.txt): no task."""
 FALLBACK: list[UnitMention] = []
 """The (shared, empty) mention list of a lead that no text names: the addressees or the issuer."""
 NORMATIVE = frozenset({"Luật", "Bộ luật", "Nghị định", "Thông tư", "Pháp lệnh"})
@@ -212,7 +214,8 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
     if any(b.kind == "article" and DECISION.match(b.text) for b in [block, *_ancestors(block, blocks)]):
         return False  # an article that approves a plan: its items are the plan's content, not assigned work
     text = block.text.strip()
-    if NO_TASK.search(text) or (FINDING.match(text) and not _request_at(text)) or text.endswith(":"):
+    if NO_TASK.search(text) or (FINDING.match(text) and not _request_at(text)) or text.endswith(":") \
+            or FIELD_LINE.match(text):
         return False
     if block.numbered and len(text) < 60 and not find_cues(text):
         return False

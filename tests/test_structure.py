@@ -156,3 +156,12 @@ def test_a_certificate_obliges_its_holder_not_its_issuer(corpus):
     doc = extract(corpus / "laocai/kccn-sct-vn__GCN-DKDT-KCN-Ban-Qua-30-6-2026.txt")
     duty = next(t for t in doc.tasks if t.text.startswith("Tập trung mọi nguồn lực triển khai thực hiện dự án"))
     assert duty.lead_units == ["Công ty Cổ phần đầu tư phát triển công nghiệp Lào Cai"]
+
+
+def test_particulars_of_a_project_are_no_tasks(corpus):
+    """"Quy mô của dự án: Đầu tư xây dựng ...", "Vốn vay: ..." describe the certified project even though an action
+    word follows the colon (pipeline/data/field_labels.txt); the investor's conditions stay tasks."""
+    doc = extract(corpus / "laocai/kccn-sct-vn__GCN-DKDT-KCN-Ban-Qua-30-6-2026.txt")
+    assert not any(t.text.startswith(("Tên dự án đầu tư:", "Quy mô của dự án:", "Vốn vay:", "Tiến độ thực hiện dự án:"))
+                   for t in doc.tasks)
+    assert any(t.text.startswith("Tập trung mọi nguồn lực triển khai thực hiện dự án") for t in doc.tasks)
