@@ -38,7 +38,7 @@ EXHORTATION = re.compile(
 NO_TASK = re.compile(
     r"^(Biên\s+bản\s+(?:kết\s+thúc|được\s+lập|này)|Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
     r"|chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ"
-    r"|\bBiên\s+bản\s+(?:được\s+lập\s+thành|kết\s+thúc)|:\s*Không\s+có\s*[./]*$"
+    r"|\bBiên\s+bản\s+(?:được\s+lập\s+thành|kết\s+thúc)|:\s*Không\s+có\s*[./]*$|\(\s*Ký,?\s+ghi\s+rõ\s+họ\s+tên"
     r"|\b(?:được\s+)?biết(?:,?\s+(?:và\s+)?(?:tổ\s+chức\s+)?(?:thực\s+hiện|phối\s+hợp))?\s*[./]*$"
     r"|\bkính\s+(?:mời|trình|đề\s+nghị)\b.{0,120}(?:xem\s+xét|nêu\s+trên|dự\s+họp|quyết\s+định)\b[^.]*[./]*$",
     re.I,
@@ -50,6 +50,11 @@ FINDING = re.compile(
     r"|(?:Công\s+ty|Doanh\s+nghiệp|Đơn\s+vị|Cơ\s+sở)(?:\s+\S+){0,6}?\s+chưa\s)"
 )
 """A finding of an inspection or a dossier review ("Qua kiểm tra thực tế, ...", "Công ty chưa lắp đặt ..."): no task."""
+DEFICIENCY = re.compile(
+    r"^(?:Thiếu|Chưa\s+có)\b|\b(?:chưa\s+(?:ghi|nêu)\s+rõ|đã\s+hết\s+(?:hạn|hiệu\s+lực)|không\s+thuộc\s+danh\s+sách)\b"
+)
+"""A deficiency found in a dossier ("Thiếu Giấy chứng nhận ...", "Chứng chỉ ... đã hết hạn"): a finding, unless the
+line itself asks for something."""
 REQUEST = re.compile(r"(?<=[.;,:]\s)(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\b")
 REQUEST_IN_FINDINGS = re.compile(r"(?:^|(?<=[.;,:]\s))(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?!cấp\b|của\b|số\b|tại\b)")
 """A request among the findings of minutes or a report ("..., đề nghị đơn vị chủ động đăng kiểm lại ...")."""
@@ -215,7 +220,9 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
         return False  # an article that approves a plan: its items are the plan's content, not assigned work
     text = block.text.strip()
     if NO_TASK.search(text) or (FINDING.match(text) and not _request_at(text)) or text.endswith(":") \
-            or FIELD_LINE.match(text):
+            or FIELD_LINE.match(text) or not re.search(rf"[{LOWER}]", text):
+        return False  # an all-capitals line is a title
+    if DEFICIENCY.search(text) and not IMPERATIVE.search(text) and not _opens_with_action(text):
         return False
     if block.numbered and len(text) < 60 and not find_cues(text):
         return False
@@ -223,6 +230,12 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
     if block.kind == "para" and siblings and siblings[0] != block.index and EXHORTATION.search(text):
         return False
     return bool(find_cues(text)) or (len(text) > 40 and not DESCRIPTION.search(text))
+
+
+def _opens_with_action(text: str) -> bool:
+    """Does the text open with an action ("Rà soát các đơn vị chưa ...")?"""
+    cues = find_cues(text)
+    return bool(cues) and cues[0].start < 3
 
 
 def _split_subjects(text: str) -> list[tuple[str, int]]:

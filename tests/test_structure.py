@@ -165,3 +165,15 @@ def test_particulars_of_a_project_are_no_tasks(corpus):
     assert not any(t.text.startswith(("Tên dự án đầu tư:", "Quy mô của dự án:", "Vốn vay:", "Tiến độ thực hiện dự án:"))
                    for t in doc.tasks)
     assert any(t.text.startswith("Tập trung mọi nguồn lực triển khai thực hiện dự án") for t in doc.tasks)
+
+
+def test_deficiencies_of_a_dossier_and_form_titles_are_no_tasks(corpus):
+    """A letter returning a dossier lists what is missing ("Thiếu Giấy chứng nhận ...", "Chứng chỉ ... đã hết
+    hạn"): findings, not work; its request ("đề nghị Công ty ... rà soát, giải trình và bổ sung") stays a task.
+    An attached form's all-capitals title and its "(Ký, ghi rõ họ tên)" line are no tasks either."""
+    letter = extract(corpus / "laocai/vbhc-vn__sct__cong-van-de-nghi-bo-sung-ho-so.txt")
+    assert not any(t.text.startswith(("Thiếu Giấy chứng nhận đủ điều kiện", "Chứng chỉ thợ nổ mìn"))
+                   for t in letter.tasks)
+    assert any("rà soát, giải trình và bổ sung" in t.text for t in letter.tasks)
+    form = extract(corpus / "laocai/hc-sct-vn__bao-cao-tham-muu__CV-de-nghi-DN-cung-cap-thong-tin.txt")
+    assert not any(t.text.startswith(("BÁO CÁO THỰC TRẠNG", "Người lập báo cáo")) for t in form.tasks)
