@@ -760,7 +760,7 @@ ABBREVIATED = re.compile(r"(?<!\w)[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)")
 
 def _document_forms(names: list[str], text: str) -> list[str]:
     """Names with an abbreviation ("Công ty CP X") in the full form the document itself prints ("Công ty Cổ phần X"),
-    when it prints one: ANNOTATION §4 writes names in full where the document makes it obvious."""
+    when it prints one (ANNOTATION §4 writes names in full where the document makes it obvious); each unit once."""
     out: list[str] = []
     for name in names:
         full = expand_abbreviations(name) if ABBREVIATED.search(name) else name
@@ -768,7 +768,7 @@ def _document_forms(names: list[str], text: str) -> list[str]:
             pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in full.split()) + r"(?!\w)"
             if m := re.search(pattern, text, re.I):
                 name = " ".join(m.group().split())
-        if name not in out:
+        if norm(name) not in {norm(n) for n in out}:  # "Đoàn Kiểm tra" and "Đoàn kiểm tra" are one unit
             out.append(name)
     return out
 

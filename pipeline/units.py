@@ -113,6 +113,9 @@ def _name_end(text: str, pos: int, start: int | None = None) -> int:
     """
     stop = _stop_pattern()
     heads = _unit_pattern()
+    if start is not None and BARE_ENTERPRISE.fullmatch(text[start:pos]) and (
+            m := re.match(rf"\s+(?=[{LOWER}])", text[pos:])) and not _enterprise_words().match(text, pos + m.end()):
+        return pos  # "Đề nghị Công ty nộp lại hồ sơ": a bare head, then a verb
     while pos < len(text):
         rest = text[pos:]
         if m := LIST_CONTINUATION.match(rest):
@@ -148,6 +151,14 @@ def _name_end(text: str, pos: int, start: int | None = None) -> int:
             return pos
         pos = word_at + len(word.group().rstrip("."))
     return pos
+
+
+BARE_ENTERPRISE = re.compile(r"(?:Tổng\s+)?[Cc]ông\s+ty|Chi\s+nhánh|Hợp\s+tác\s+xã|Doanh\s+nghiệp")
+
+
+@lru_cache(maxsize=1)
+def _enterprise_words() -> re.Pattern[str]:
+    return re.compile(rf"(?:{alternation(data_words('enterprise_words.txt'))})(?!\w)")
 
 
 def _inside_compound(text: str, prev_end: int, word_at: int) -> bool:

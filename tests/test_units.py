@@ -148,3 +148,12 @@ def test_an_abbreviated_name_takes_the_full_form_the_document_prints(corpus):
     assert "Công ty Cổ phần Đầu tư Xây dựng Hạ tầng CRC" in leads
     assert "Công ty CP Đầu tư Xây dựng Hạ tầng CRC" not in leads
     assert "Công ty TNHH Sản xuất và Thương mại 186 Yên Bái" in leads
+
+
+def test_a_bare_company_head_then_a_verb_names_the_company_alone():
+    """"Đề nghị Công ty nộp lại hồ sơ": "Công ty" then a verb; the words a company's name may open with
+    (pipeline/data/enterprise_words.txt) keep it going; "... biết" ends a name."""
+    assert [u.name for u in find_units("Công ty nộp lại hồ sơ về Sở Công Thương")] == ["Công ty", "Sở Công Thương"]
+    assert [u.name for u in find_units("Công ty xây dựng Hà Nội chủ trì")] == ["Công ty xây dựng Hà Nội"]
+    assert [u.name for u in find_units("Công ty cổ phần Mông Sơn thực hiện")] == ["Công ty cổ phần Mông Sơn"]
+    assert [u.name for u in find_units("để Hợp tác xã Văn Thịnh biết, chủ động")] == ["Hợp tác xã Văn Thịnh"]
