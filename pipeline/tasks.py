@@ -269,7 +269,18 @@ def _subject(text: str) -> list[UnitMention]:
     return _subject_at_start(text)
 
 
+REGULATED_SUBJECT = re.compile(
+    r"^(?P<name>(?:Các\s+|Mọi\s+)?(?:tổ\s+chức|đơn\s+vị|doanh\s+nghiệp|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+đầu\s+tư)"
+    r"\b[^.;:()]{0,140}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nghĩa\s+vụ|phải)\s",
+    re.I,
+)
+"""The regulated party a provision opens with, qualifier included ("Các tổ chức, cá nhân được cấp giấy phép thăm
+dò, khai thác khoáng sản có trách nhiệm ...")."""
+
+
 def _subject_at_start(text: str) -> list[UnitMention]:
+    if (m := REGULATED_SUBJECT.match(text)) and not is_generic(m["name"]) and len(m["name"].split()) >= 4:
+        return [UnitMention(m["name"], 0, m.end("name"))]
     mentions = find_units(text)
     if not mentions or mentions[0].start != 0:
         return []

@@ -157,3 +157,13 @@ def test_a_bare_company_head_then_a_verb_names_the_company_alone():
     assert [u.name for u in find_units("Công ty xây dựng Hà Nội chủ trì")] == ["Công ty xây dựng Hà Nội"]
     assert [u.name for u in find_units("Công ty cổ phần Mông Sơn thực hiện")] == ["Công ty cổ phần Mông Sơn"]
     assert [u.name for u in find_units("để Hợp tác xã Văn Thịnh biết, chủ động")] == ["Hợp tác xã Văn Thịnh"]
+
+
+def test_a_regulated_party_with_its_qualifier_leads(corpus):
+    """"Các tổ chức, cá nhân được cấp giấy phép thăm dò, khai thác khoáng sản có trách nhiệm ...": the party the
+    provision opens with leads, qualifier included, not the letter's addressees."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/qlks-sct-vn__CV-UBND-bao-ve-khoang-san-chua-khai-thac.txt")
+    duty = next(t for t in doc.tasks if t.text.startswith("Các tổ chức, cá nhân được cấp giấy phép thăm dò"))
+    assert duty.lead_units == ["Các tổ chức, cá nhân được cấp giấy phép thăm dò, khai thác khoáng sản"]
