@@ -101,7 +101,7 @@ def _find_units(text: str) -> tuple[UnitMention, ...]:
 
 
 LIST_CONTINUATION = re.compile(
-    r",\s*(ban|ngành|đoàn\s+thể|đơn\s+vị|địa\s+phương|phường|xã|huyện|quận|thị\s+xã|thành\s+phố|thị\s+trấn)(?!\w)"
+    r",\s*(ban|ngành|đoàn\s+thể|đơn\s+vị|địa\s+phương|phường|xã|huyện|quận|thị\s+xã|thành\s+phố|thị\s+trấn|cá\s+nhân)(?!\w)"
 )
 
 

@@ -167,3 +167,10 @@ def test_a_regulated_party_with_its_qualifier_leads(corpus):
     doc = extract(corpus / "laocai/qlks-sct-vn__CV-UBND-bao-ve-khoang-san-chua-khai-thac.txt")
     duty = next(t for t in doc.tasks if t.text.startswith("Các tổ chức, cá nhân được cấp giấy phép thăm dò"))
     assert duty.lead_units == ["Các tổ chức, cá nhân được cấp giấy phép thăm dò, khai thác khoáng sản"]
+
+
+def test_organisations_and_individuals_are_one_phrase():
+    """"các tổ chức, cá nhân có liên quan" is one generic phrase (not annotated), not "các tổ chức" plus a name."""
+    found = find_units("Chủ tịch UBND các xã, phường và các tổ chức, cá nhân có liên quan đến hoạt động khoáng sản")
+    assert [(u.name, u.generic) for u in found] == [("Chủ tịch UBND các xã, phường", False),
+                                                    ("các tổ chức, cá nhân", True)]
