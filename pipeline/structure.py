@@ -513,6 +513,6 @@ def _section_cue(heading: str) -> tuple[str | None, bool]:
     text = heading.lower().strip(" :.")
     text = re.sub(r"^(về|công tác)\s+", "", text)
     for role, cue, *flags in data_rows("section_roles.tsv"):
-        if text.startswith(cue):
+        if text == cue[:-1] if cue.endswith("$") else text.startswith(cue):
             return role, "overrides" in flags
     return None, False

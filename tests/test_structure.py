@@ -177,3 +177,11 @@ def test_deficiencies_of_a_dossier_and_form_titles_are_no_tasks(corpus):
     assert any("rà soát, giải trình và bổ sung" in t.text for t in letter.tasks)
     form = extract(corpus / "laocai/hc-sct-vn__bao-cao-tham-muu__CV-de-nghi-DN-cung-cap-thong-tin.txt")
     assert not any(t.text.startswith(("BÁO CÁO THỰC TRẠNG", "Người lập báo cáo")) for t in form.tasks)
+
+
+def test_a_numbered_request_is_not_a_statement_of_requirements(corpus):
+    """"II. YÊU CẦU" states requirements (purpose), but "2. Yêu cầu Công ty ... thực hiện giám sát ..." under
+    "Điều 3. Tổ chức, thực hiện" asks a company for work."""
+    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__QD-PANM-khu-vuc-cong-trinh-bao-ve.txt")
+    request = next(t for t in doc.tasks if t.text.startswith("Yêu cầu Công ty Cổ phần xây dựng giao thông Yên Bái"))
+    assert request.lead_units == ["Công ty Cổ phần xây dựng giao thông Yên Bái"]
