@@ -58,6 +58,9 @@ line itself asks for something."""
 REQUEST = re.compile(r"(?<=[.;,:]\s)(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\b")
 REQUEST_IN_FINDINGS = re.compile(r"(?:^|(?<=[.;,:]\s))(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?!cấp\b|của\b|số\b|tại\b)")
 """A request among the findings of minutes or a report ("..., đề nghị đơn vị chủ động đăng kiểm lại ...")."""
+ASKING = re.compile(r"\b(?:đề\s+nghị|yêu\s+cầu|giao|chủ\s+trì|chỉ\s+đạo)\b", re.I)
+REFERS_BACK = re.compile(r"\b(?:các\s+)?(?:nội\s+dung|yêu\s+cầu|vấn\s+đề)\s+(?:nêu\s+)?trên(?:\s+đây)?\b", re.I)
+"""An unnumbered paragraph after the list that sums it up ("... thực hiện các nội dung nêu trên"): a closing."""
 OPINION = re.compile(r"^(?:Các\s+)?[Ýý]\s+kiến\b(?!\s+(?:kết\s+luận|thống\s+nhất))")
 SENTENCE_REQUEST = re.compile(r"(?<=[.]\s)(?:Đề\s+nghị|Yêu\s+cầu)\s")
 IMPERATIVE = re.compile(
@@ -75,7 +78,7 @@ def _request_after_statements(text: str) -> int:
     """Where "Đề nghị ..." starts after sentences that only state facts ("X thuộc thẩm quyền ... . Đề nghị Y ..."); 0
     when it does not."""
     m = SENTENCE_REQUEST.search(text)
-    return m.start() if m and not IMPERATIVE.search(text[: m.start()]) else 0
+    return m.start() if m and not ASKING.search(text[: m.start()]) else 0
 
 
 DECISION = re.compile(r"^(Phê\s+duyệt|Ban\s+hành|Thành\s+lập|Công\s+nhận|Bãi\s+bỏ|Chấp\s+thuận|Cho\s+phép)\b")
@@ -224,6 +227,9 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
         return False  # an all-capitals line is a title
     if DEFICIENCY.search(text) and not IMPERATIVE.search(text) and not _opens_with_action(text):
         return False
+    if block.kind == "para" and block.parent is None and REFERS_BACK.search(text) and any(
+            b.numbered and b.part == block.part for b in blocks[: block.index]):
+        return False  # "Đề nghị Công ty rà soát, hoàn thiện các nội dung nêu trên ...": closes the list (§3)
     if block.numbered and len(text) < 60 and not find_cues(text):
         return False
     siblings = blocks[block.parent].children if block.parent is not None else []

@@ -185,3 +185,14 @@ def test_a_numbered_request_is_not_a_statement_of_requirements(corpus):
     doc = extract(corpus / "laocai/sd-vlncn-sct-vn__QD-PANM-khu-vuc-cong-trinh-bao-ve.txt")
     request = next(t for t in doc.tasks if t.text.startswith("Yêu cầu Công ty Cổ phần xây dựng giao thông Yên Bái"))
     assert request.lead_units == ["Công ty Cổ phần xây dựng giao thông Yên Bái"]
+
+
+def test_a_request_after_statements_is_cut_and_a_summing_up_paragraph_closes(corpus):
+    """"- Trong suốt thời hạn ..., phương tiện phải ... . Đề nghị Công ty căn cứ ..." : the rule stated first is
+    cut off the request; an unnumbered "Đề nghị ... các nội dung nêu trên ..." after the list closes it (§3)."""
+    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__CV-4378-tra-ho-so-Mong-Son-2026.txt")
+    assert not any("nội dung nêu trên" in t.text or "các nội dung trên" in t.text for t in doc.tasks
+                   if t.section is None)
+    letter = extract(corpus / "laocai/hnh-sct-vn__tu-van-ky-thuat-nh3-072026__CV-hoan-thien-ho-so-TuVanKyThuat-"
+                              "NH3-BAN-CHUAN-vanphong-24072026.txt")
+    assert any(t.text.startswith("Đề nghị Công ty căn cứ các thời hạn nêu trên") for t in letter.tasks)
