@@ -37,7 +37,8 @@ EXHORTATION = re.compile(
 )
 NO_TASK = re.compile(
     r"^(Biên\s+bản\s+(?:kết\s+thúc|được\s+lập|này)|Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
-    r"|chịu\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ"
+    r"|(?:chịu|có)\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ"
+    r"|^(?:Quyết\s+định|Giấy\s+chứng\s+nhận|Giấy\s+phép)(?:\s+\S+){0,8}?\s+được\s+lập\s+thành\s+\d"
     r"|\bBiên\s+bản\s+(?:được\s+lập\s+thành|kết\s+thúc)|:\s*Không\s+có\s*[./]*$|\(\s*Ký,?\s+ghi\s+rõ\s+họ\s+tên"
     r"|\b(?:được\s+)?biết(?:,?\s+(?:và\s+)?(?:tổ\s+chức\s+)?(?:thực\s+hiện|phối\s+hợp))?\s*[./]*$"
     r"|\bkính\s+(?:mời|trình|đề\s+nghị)\b.{0,120}(?:xem\s+xét|nêu\s+trên|dự\s+họp|quyết\s+định)\b[^.]*[./]*$",
@@ -245,12 +246,12 @@ def _opens_with_action(text: str) -> bool:
 
 
 def _split_subjects(text: str) -> list[tuple[str, int]]:
-    """Split "A làm X; B làm Y" into one piece per subject unit (ANNOTATION §3)."""
+    """Split "A làm X; B làm Y" (or "A làm X. B làm Y") into one piece per subject unit (ANNOTATION §3)."""
     pieces, start = [], 0
-    for match in re.finditer(r";\s+", text):
+    for match in re.finditer(rf";\s+|\.\s+(?=[{UPPER}])", text):
         rest = text[match.end() :]
         piece = text[start : match.start()]
-        if _subject(rest) and _subject(piece) and _verbs_outside_units(piece):
+        if _subject(rest) and (_subject(piece) or EXPLICIT_LEAD.match(piece)) and _verbs_outside_units(piece):
             pieces.append((text[start : match.start() + 1], start))
             start = match.end()
     pieces.append((text[start:], start))

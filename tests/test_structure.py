@@ -196,3 +196,13 @@ def test_a_request_after_statements_is_cut_and_a_summing_up_paragraph_closes(cor
     letter = extract(corpus / "laocai/hnh-sct-vn__tu-van-ky-thuat-nh3-072026__CV-hoan-thien-ho-so-TuVanKyThuat-"
                               "NH3-BAN-CHUAN-vanphong-24072026.txt")
     assert any(t.text.startswith("Đề nghị Công ty căn cứ các thời hạn nêu trên") for t in letter.tasks)
+
+
+def test_sentences_with_their_own_subjects_are_split_and_the_enacting_formula_is_no_task(corpus):
+    """"Đề nghị Ủy ban Kiểm tra Tỉnh ủy ... phối hợp kiểm tra ... . Thanh tra tỉnh, Công an tỉnh ... tham mưu ...":
+    two tasks, one per subject (§3); "... có trách nhiệm thi hành Quyết định này" and "Quyết định này được lập
+    thành 03 bản chính" are the closing formula."""
+    doc = extract(corpus / "laocai/kccn-sct-vn__QD-2170-2026-CTDT-KCN-Ban-Qua.txt")
+    second = next(t for t in doc.tasks if t.text.startswith("Thanh tra tỉnh, Công an tỉnh"))
+    assert second.lead_units == ["Thanh tra tỉnh", "Công an tỉnh"]
+    assert not any("thi hành Quyết định này" in t.text or "được lập thành 03" in t.text for t in doc.tasks)
