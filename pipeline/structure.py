@@ -133,7 +133,50 @@ def parse(text: str) -> Structure:
         _nest(part)
         _assign_roles(part, role or main_role)  # a phụ lục without a type of its own reads like its document
         blocks.extend(part)
+    _activity_rows(blocks)
     return Structure(text=text, header=header, blocks=blocks, preamble=preamble)
+
+
+ACTIVITY_FIELD = re.compile(
+    r"^(?P<label>Thời\s+gian(?:\s+dự\s+kiến|\s+thực\s+hiện)?|Địa\s+điểm(?:\s+thực\s+hiện)?"
+    r"|(?:Đơn\s+vị|Cơ\s+quan)\s+(?:chủ\s+trì|phối\s+hợp|thực\s+hiện)(?:\s+thực\s+hiện)?|Chủ\s+trì|Phối\s+hợp"
+    r"|Kinh\s+phí(?:\s+thực\s+hiện)?|Thành\s+phần|(?:Hình\s+thức|Quy\s+mô|Nội\s+dung|Đối\s+tượng|Phương\s+thức)[^:]{0,30})"
+    r"\s*:\s*(?P<value>\S.*?)[.;]?$"
+)
+"""A line of an activity's particulars ("Thời gian dự kiến: ...", "Đơn vị chủ trì: ...", "Đơn vị phối hợp: ...")."""
+
+
+def _activity_column(label: str) -> str | None:
+    label = label.lower()
+    if "chủ trì" in label:
+        return "lead"
+    if "phối hợp" in label or ("thực hiện" in label and label.startswith(("đơn vị", "cơ quan"))):
+        return "support"  # the executors are partners (ANNOTATION §4)
+    if label.startswith("thời gian"):
+        return "time"
+    return None
+
+
+def _activity_rows(blocks: list[Block]) -> None:
+    """An activity of an event plan ("2.1. Chương trình nghệ thuật ..." over "Thời gian: ...", "Đơn vị chủ trì:
+    ...", "Đơn vị phối hợp: ...") is a task-table row printed as a list: the heading becomes a row whose cells
+    are its particulars, and the particulars are no tasks of their own."""
+    for block in blocks:
+        if not (block.numbered and block.children and block.role == "assign"):
+            continue
+        fields = [(blocks[i], ACTIVITY_FIELD.match(blocks[i].text.strip())) for i in block.children]
+        if not all(m for _, m in fields):
+            continue
+        cells: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+        for child, m in fields:
+            if column := _activity_column(m["label"]):
+                start = child.span[0] + m.start("value")
+                cells.setdefault(column, []).append((m["value"], (start, start + len(m["value"]))))
+        if "lead" not in cells:
+            continue
+        block.kind, block.cells = "row", cells
+        for child, _ in fields:
+            child.role = "field"
 
 
 def _default_role(doc_type_line: str | None) -> str:

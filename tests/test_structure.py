@@ -206,3 +206,12 @@ def test_sentences_with_their_own_subjects_are_split_and_the_enacting_formula_is
     second = next(t for t in doc.tasks if t.text.startswith("Thanh tra tỉnh, Công an tỉnh"))
     assert second.lead_units == ["Thanh tra tỉnh", "Công an tỉnh"]
     assert not any("thi hành Quyết định này" in t.text or "được lập thành 03" in t.text for t in doc.tasks)
+
+
+def test_an_event_plans_activities_are_rows_of_particulars(corpus):
+    """"2.3. Chương trình “Giao lưu nghệ thuật”" over "Thời gian dự kiến: ...", "Đơn vị chủ trì: ...", "Đơn vị phối
+    hợp: ...": the activity is the task, led by its "chủ trì" line; the particulars are no tasks."""
+    doc = extract(corpus / "hanoi/real_hanoi_kh_173_festival__fulltext_pdftotext.txt")
+    show = next(t for t in doc.tasks if t.text == "Chương trình “Giao lưu nghệ thuật”")
+    assert show.lead_units == ["Sở Văn hoá và Thể thao"] and show.deadline == "2026-09-13"
+    assert not any(t.text.startswith(("Đơn vị phối hợp:", "Thời gian dự kiến:", "Kinh phí:")) for t in doc.tasks)
