@@ -410,6 +410,8 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
         if mentions and mentions[0].start == 0:  # "Đối với các Sở, ngành, đơn vị cấp Thành phố: Chủ động ..."
             whole = len(mentions) == 1 and len(named.split()) <= 16
             return ([capitalise(named.strip())] if whole else split_units(named)), []
+        if (inner := re.search(r"\(([^()]+)\)\s*$", named)) and (units := split_units(inner.group(1))):
+            return units, []  # "Đối với 01 đơn vị kinh doanh hóa chất (Công ty TNHH X): Yêu cầu ..."
     if m := EXPLICIT_LEAD.search(text):
         rest = text[m.end() :]
         if defined := _defined_group_at(rest, ctx.groups):  # "Đề nghị Chủ đầu tư ..." after "Chủ đầu tư: X"

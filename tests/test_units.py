@@ -174,3 +174,13 @@ def test_organisations_and_individuals_are_one_phrase():
     found = find_units("Chủ tịch UBND các xã, phường và các tổ chức, cá nhân có liên quan đến hoạt động khoáng sản")
     assert [(u.name, u.generic) for u in found] == [("Chủ tịch UBND các xã, phường", False),
                                                     ("các tổ chức, cá nhân", True)]
+
+
+def test_a_unit_in_parentheses_after_for_leads(corpus):
+    """"Đối với 01 đơn vị kinh doanh hóa chất (Công ty TNHH MTV Khí công nghiệp Lào Cai): Yêu cầu đơn vị ...": the
+    company in the parentheses leads."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/hc-sct-vn__kiem-tra__BC-ket-qua-kiem-tra-04-don-vi.txt")
+    task = next(t for t in doc.tasks if t.text.startswith("Đối với 01 đơn vị kinh doanh hóa chất"))
+    assert task.lead_units == ["Công ty TNHH MTV Khí công nghiệp Lào Cai"]
