@@ -165,6 +165,8 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
         {},
     )
     ctx.groups = _group_definitions(structure.blocks)
+    for role, units in _inline_roles(structure.text).items():
+        ctx.groups.setdefault(role, units)
     ctx.abbreviations = defined_abbreviations(structure.text)
     ctx.subject_entity = _subject_entity(structure.blocks)
     if ctx.subject_entity:
@@ -694,6 +696,24 @@ def _subject_entity(blocks: list[Block]) -> list[str]:
             if found and not found[0].generic and (found[0].start == 0 or ENTERPRISE.match(m["name"])):
                 names.add(capitalise(m["name"].strip()))
     return sorted(names) if len(names) == 1 else []
+
+
+INLINE_ROLE = re.compile(
+    r"\(\s*(?:sau\s+đây\s+gọi\s+(?:tắt\s+)?là\s+)?(?P<role>chủ\s+đầu\s+tư|nhà\s+đầu\s+tư|CĐT)\s*\)", re.I
+)
+
+
+def _inline_roles(text: str) -> dict[str, list[str]]:
+    """Roles a document fills in passing: "Công ty TNHH MTV Duy Hiếu (Chủ đầu tư)" -> {"chủ đầu tư": [...]}, when
+    one unit fills the role."""
+    found: dict[str, set[str]] = {}
+    for m in INLINE_ROLE.finditer(text):
+        before = " ".join(text[max(0, m.start() - 160) : m.start()].split())
+        units = find_units(before)
+        if units and units[-1].end >= len(before) - 1 and not units[-1].generic:
+            role = "chủ đầu tư" if m["role"].upper() == "CĐT" else m["role"].lower()
+            found.setdefault(_loose_key(" ".join(role.split())), set()).add(capitalise(units[-1].name))
+    return {role: sorted(names) for role, names in found.items() if len(names) == 1}
 
 
 def _group_definitions(blocks: list[Block]) -> dict[str, list[str]]:

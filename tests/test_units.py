@@ -184,3 +184,13 @@ def test_a_unit_in_parentheses_after_for_leads(corpus):
     doc = extract(corpus / "laocai/hc-sct-vn__kiem-tra__BC-ket-qua-kiem-tra-04-don-vi.txt")
     task = next(t for t in doc.tasks if t.text.startswith("Đối với 01 đơn vị kinh doanh hóa chất"))
     assert task.lead_units == ["Công ty TNHH MTV Khí công nghiệp Lào Cai"]
+
+
+def test_a_role_filled_in_passing_resolves_later_mentions(corpus):
+    """"Công ty TNHH MTV Duy Hiếu (Chủ đầu tư) cung cấp ...", then "Chủ đầu tư chịu trách nhiệm về chi phí ...": the
+    investor named in passing leads."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__CV-SCT-tham-gia-y-kien-PANM-Xuan-Hoa.txt")
+    task = next(t for t in doc.tasks if "Chủ đầu tư chịu trách nhiệm về chi phí" in t.text)
+    assert task.lead_units == ["Công ty TNHH MTV Duy Hiếu"]
