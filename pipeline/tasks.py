@@ -60,8 +60,15 @@ REQUEST = re.compile(r"(?<=[.;,:]\s)(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\b")
 REQUEST_IN_FINDINGS = re.compile(r"(?:^|(?<=[.;,:]\s))(?:[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+(?!cấp\b|của\b|số\b|tại\b)")
 """A request among the findings of minutes or a report ("..., đề nghị đơn vị chủ động đăng kiểm lại ...")."""
 ASKING = re.compile(r"\b(?:đề\s+nghị|yêu\s+cầu|giao|chủ\s+trì|chỉ\s+đạo)\b", re.I)
-REFERS_BACK = re.compile(r"\b(?:các\s+)?(?:nội\s+dung|yêu\s+cầu|vấn\s+đề)\s+(?:nêu\s+)?trên(?:\s+đây)?\b", re.I)
-"""An unnumbered paragraph after the list that sums it up ("... thực hiện các nội dung nêu trên"): a closing."""
+REFERS_BACK = re.compile(
+    r"\b(?:các\s+)?(?:nội\s+dung|yêu\s+cầu|vấn\s+đề)\s+(?:nêu\s+)?trên(?:\s+đây)?\b"
+    r"|\bnghiêm\s+túc\s+(?:triển\s+khai\s+|tổ\s+chức\s+)?thực\s+hiện\s*(?:[.;]|$)"
+    r"|^Căn\s+cứ\s+(?:văn\s+bản|[Kk]ế\s+hoạch|[Qq]uyết\s+định|[Tt]hông\s+báo)\s+này\b"
+    r"|\bxem\s+xét,\s+tổng\s+hợp\s*\./?\.?$",
+    re.I,
+)
+"""An unnumbered paragraph after the list that sums it up ("... thực hiện các nội dung nêu trên", "... nghiêm túc
+triển khai thực hiện.", "Căn cứ văn bản này, ...", "... đề nghị X xem xét, tổng hợp./."): a closing."""
 OPINION = re.compile(r"^(?:Các\s+)?[Ýý]\s+kiến\b(?!\s+(?:kết\s+luận|thống\s+nhất))")
 SENTENCE_REQUEST = re.compile(r"(?<=[.]\s)(?:Đề\s+nghị|Yêu\s+cầu)\s")
 IMPERATIVE = re.compile(

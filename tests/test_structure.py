@@ -215,3 +215,11 @@ def test_an_event_plans_activities_are_rows_of_particulars(corpus):
     show = next(t for t in doc.tasks if t.text == "Chương trình “Giao lưu nghệ thuật”")
     assert show.lead_units == ["Sở Văn hoá và Thể thao"] and show.deadline == "2026-09-13"
     assert not any(t.text.startswith(("Đơn vị phối hợp:", "Thời gian dự kiến:", "Kinh phí:")) for t in doc.tasks)
+
+
+def test_a_closing_paragraph_that_hands_the_letter_on_is_no_task(corpus):
+    """"Căn cứ văn bản này, các cơ quan, đơn vị, địa phương liên quan triển khai thực hiện./." after the numbered
+    work closes the letter (§3)."""
+    doc = extract(corpus / "laocai/qlks-sct-vn__CV-UBND-bao-ve-khoang-san-chua-khai-thac.txt")
+    assert not any(t.text.startswith("Căn cứ văn bản này") for t in doc.tasks)
+    assert len(doc.tasks) >= 30
