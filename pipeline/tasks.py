@@ -273,7 +273,7 @@ def _verbs_outside_units(text: str) -> bool:
 
 
 ADVERBIAL = re.compile(
-    r"^(?:Để|Khi|Trong\s+quá\s+trình|Sau\s+khi|Trước\s+khi|Trường\s+hợp|Ngoài\s+ra)\b[^,;:]{3,120},\s+"
+    r"^(?:Để|Khi|Trong\s+quá\s+trình|Sau\s+khi|Trước\s+khi|Trường\s+hợp|Ngoài\s+ra|Nếu|Quá)\b[^,;:]{3,200},\s+"
 )
 """A clause before the subject ("Để đảm bảo an toàn giao thông, Công ty X phải ...")."""
 

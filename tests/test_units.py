@@ -194,3 +194,14 @@ def test_a_role_filled_in_passing_resolves_later_mentions(corpus):
     doc = extract(corpus / "laocai/sd-vlncn-sct-vn__CV-SCT-tham-gia-y-kien-PANM-Xuan-Hoa.txt")
     task = next(t for t in doc.tasks if "Chủ đầu tư chịu trách nhiệm về chi phí" in t.text)
     assert task.lead_units == ["Công ty TNHH MTV Duy Hiếu"]
+
+
+def test_a_fronted_condition_does_not_hide_the_subject():
+    """"Quá 24 tháng ... mà chủ đầu tư không triển khai ..., Sở Công Thương sẽ tham mưu ...": the subject comes after
+    the condition; "Nếu ..., X ..." likewise."""
+    from pipeline.tasks import _subject
+
+    text = ("Quá 24 tháng kể từ ngày Quyết định thành lập CCN có hiệu lực mà chủ đầu tư không triển khai thực hiện dự "
+            "án hoặc không bảo đảm tiến độ đã cam kết, Sở Công Thương sẽ tham mưu UBND tỉnh thu hồi.")
+    assert [u.name for u in _subject(text)] == ["Sở Công Thương"]
+    assert [u.name for u in _subject("Nếu có vướng mắc, Sở Tài chính báo cáo UBND tỉnh.")] == ["Sở Tài chính"]
