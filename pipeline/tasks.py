@@ -373,7 +373,7 @@ def _section(block: Block, blocks: list[Block]) -> str | None:
     node = blocks[block.parent] if block.parent is not None else None
     while node is not None and (not node.numbered or node.is_sentence):
         node = blocks[node.parent] if node.parent is not None else None
-    return node.heading if node is not None else None
+    return node.heading.rstrip(" :") if node is not None else None  # as printed, without its colon (the gold)
 
 
 # -- units --------------------------------------------------------------------
