@@ -498,10 +498,10 @@ class ActionClassifier:
         net.eval()
         return clf
 
-    def save(self, path: str | Path, half: bool = False) -> None:
+    def save(self, path: str | Path) -> None:
         """Write the tokenizer, the encoder config, all weights (safetensors) and the settings to ``path``.
 
-        ``half=True`` stores the weights as float16 (half the size); :meth:`load` computes in float32.
+        :meth:`load` computes in float32 whatever the file stores (``benchmarks/train_bert.py --half`` ships float16).
         """
         from safetensors.torch import save_file
 
@@ -510,8 +510,6 @@ class ActionClassifier:
         self.tokenizer.save_pretrained(out)
         self.net.encoder.config.save_pretrained(out)
         state = {k: v.detach().cpu().contiguous().clone() for k, v in self.net.state_dict().items()}
-        if half:
-            state = {k: v.half() if v.is_floating_point() else v for k, v in state.items()}
         save_file(state, str(out / WEIGHTS_FILE))
         meta = {"settings": asdict(self.settings), "source": self.source, "history": self.history,
                 "parameters": self.parameters()}

@@ -126,8 +126,8 @@ def parse(text: str) -> Structure:
     body_end, closing_end = _parse_closing(lines, body_start, header)
     blocks = _blocks(lines[body_start:body_end], header)
     _nest(blocks)
-    preamble = _assign_roles(blocks, _default_role(header.doc_type_line))
     main_role = _default_role(header.doc_type_line)
+    preamble = _assign_roles(blocks, main_role)
     for number, (start, end, role) in enumerate(_attachments(lines, closing_end), start=1):
         part = _blocks(lines[start:end], Header(), first_index=len(blocks), part=number)
         _nest(part)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.actions import action_types, find_cues
 from pipeline.classify import predict_actions
@@ -36,7 +37,7 @@ EXHORTATION = re.compile(
     r"nêu\s+cao\s+tinh\s+thần|là\s+nhiệm\s+vụ\s+(quan\s+trọng|trọng\s+tâm)|không\s+đùn\s+đẩy", re.I
 )
 NO_TASK = re.compile(
-    r"^(Biên\s+bản\s+(?:kết\s+thúc|được\s+lập|này)|Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
+    r"^(Biên\s+bản\s+(?:được\s+lập|này)|Trên\s+đây|Đồng\s+ý|Nhất\s+trí|Thống\s+nhất\s+(chủ\s+trương|nội\s+dung)|Quyết\s+định\s+này\s+có\s+hiệu\s+lực)"
     r"|(?:chịu|có)\s+trách\s+nhiệm\s+thi\s+hành|có\s+hiệu\s+lực\s+(thi\s+hành\s+)?kể\s+từ"
     r"|^(?:Quyết\s+định|Giấy\s+chứng\s+nhận|Giấy\s+phép)(?:\s+\S+){0,8}?\s+được\s+lập\s+thành\s+\d"
     r"|\bBiên\s+bản\s+(?:được\s+lập\s+thành|kết\s+thúc)|:\s*Không\s+có\s*[./]*$|\(\s*Ký,?\s+ghi\s+rõ\s+họ\s+tên"
@@ -138,8 +139,6 @@ DESCRIPTION = re.compile(
     rf"^[^:;,.]{{2,40}}:\s|^\(|\d{{3,4}}[.\s]\d{{3}}[.\s]?\d{{2,3}}|^[^{LOWER}]+$|^Ông\b|^Bà\b"
 )
 """Without an action cue these lines describe, they do not assign: "Địa điểm thực hiện: ...", phone numbers."""
-FIELD_LINE = re.compile(rf"^(?:{alternation(data_words('field_labels.txt'))})(?![{LOWER}\w])[^:;.]{{0,40}}:\s")
-"""A "Label: value" line of a project's or a dossier's particulars (pipeline/data/field_labels.txt): no task."""
 FALLBACK: list[UnitMention] = []
 """The (shared, empty) mention list of a lead that no text names: the addressees or the issuer."""
 NORMATIVE = frozenset({"Luật", "Bộ luật", "Nghị định", "Thông tư", "Pháp lệnh"})
@@ -233,7 +232,7 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
         return False  # an article that approves a plan: its items are the plan's content, not assigned work
     text = block.text.strip()
     if NO_TASK.search(text) or (FINDING.match(text) and not _request_at(text)) or text.endswith(":") \
-            or FIELD_LINE.match(text) or not re.search(rf"[{LOWER}]", text):
+            or _field_line().match(text) or not re.search(rf"[{LOWER}]", text):
         return False  # an all-capitals line is a title
     if DEFICIENCY.search(text) and not IMPERATIVE.search(text) and not _opens_with_action(text):
         return False
@@ -246,6 +245,12 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
     if block.kind == "para" and siblings and siblings[0] != block.index and EXHORTATION.search(text):
         return False
     return bool(find_cues(text)) or (len(text) > 40 and not DESCRIPTION.search(text))
+
+
+@lru_cache(maxsize=1)
+def _field_line() -> re.Pattern[str]:
+    """A "Label: value" line of a project's or a dossier's particulars (pipeline/data/field_labels.txt): no task."""
+    return re.compile(rf"^(?:{alternation(data_words('field_labels.txt'))})(?![{LOWER}\w])[^:;.]{{0,40}}:\s")
 
 
 def _opens_with_action(text: str) -> bool:
