@@ -7,7 +7,7 @@ The public API::
     doc.tasks[0].lead_units
 
 Stages, one module each: read -> normalise -> structure -> extract
-(header, units, actions, deadlines, references) -> tasks -> dataset.
+(header, units, actions, deadlines, references) -> tasks -> screen -> dataset.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pipeline.header import document_info
 from pipeline.models import Document, DocumentInfo, ExtractionError, Reference, Task
 from pipeline.normalise import normalise
 from pipeline.read import ReadError, read_file
+from pipeline.screen import screen_tasks
 from pipeline.structure import parse
 from pipeline.tasks import assemble
 
@@ -50,7 +51,7 @@ def extract_text(text: str, doc_id: str = "document", source: str | None = None)
     info = document_info(structure)
     if not looks_administrative(info):
         raise NotADocument("no document header (type, number, date or issuer) was found")
-    return Document(doc_id=doc_id, source=source, document=info, tasks=assemble(structure, info))
+    return Document(doc_id=doc_id, source=source, document=info, tasks=screen_tasks(assemble(structure, info), info))
 
 
 def extract(path_or_text: str | Path, doc_id: str | None = None) -> Document:

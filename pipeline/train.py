@@ -10,6 +10,9 @@ the fixed split (data/split.json); writes into models/
 * ``units-crf-v1-<date>.joblib``: the unit tagger (CRF over the task's
   syllables, rule and gazetteer features; train + dev), whose support units
   the pipeline uses; scored inside the whole pipeline against the rules alone;
+* ``tasks-screen-v1-<date>.joblib``: the task screen (logistic regression over
+  the pipeline's task candidates in the train + dev documents, labelled by
+  whether they pair with a gold task), which drops unlikely candidates;
 * ``metrics.json``: dev and test figures, sizes, times (for the model card).
 
 Dev figures come from models fitted on train only; the shipped models are then
@@ -29,6 +32,7 @@ from pipeline.actions import action_types as rule_action_types
 from pipeline.annotations import load_gold, load_split
 from pipeline.classify import MODELS, ActionTypeClassifier
 from pipeline.evaluate import PRF, norm
+from pipeline.screen import TaskScreen, using_screen
 from pipeline.suggest import AssigneeSuggester, unit_key
 from pipeline.unit_tagger import UnitTagger, using_tagger
 
@@ -102,34 +106,65 @@ def suggestion_scores(model: AssigneeSuggester, docs: list[dict]) -> dict:
 
 
 UNIT_SETTINGS = {"c1": 0.1, "c2": 0.1, "max_iterations": 200}
+SCREEN_SETTINGS = {"C": 3.0, "threshold": 0.3, "random_state": 13}
+"""Chosen by 5-fold CV by document on train, three fold seeds (benchmarks/task_screen_cv.py): of C 1, 3, 10 and
+thresholds 0.25-0.45, the best lead-unit F1 (0.636 -> 0.664; tasks 0.840 -> 0.868, task recall 0.926 -> 0.901)."""
 
 
-def extract_annotated(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None) -> dict[str, dict]:
-    """Contract JSON of annotated documents as the pipeline reads them, with ``tagger`` (None: the rules alone).
-
-    A text with no document header counts as a document without tasks, as a batch's error row would.
-    """
+def annotated_documents(doc_ids: list[str], corpus: Path) -> Iterator:
+    """``(doc_id, Document)`` of annotated documents as the pipeline reads them (None: no document header)."""
     from pipeline import NotADocument, extract_text
     from pipeline.annotations import load_standoff, source_text
 
     records = load_standoff(ROOT / "data" / "annotations")
-    out = {}
-    with using_tagger(tagger):
-        for doc_id in doc_ids:
-            text = source_text(corpus, records[doc_id]["source"], records[doc_id].get("sha256"))
-            try:
-                out[doc_id] = json.loads(extract_text(text, doc_id=doc_id).to_json())
-            except NotADocument:
-                out[doc_id] = {"doc_id": doc_id, "document": {}, "tasks": []}
-    return out
+    for doc_id in doc_ids:
+        text = source_text(corpus, records[doc_id]["source"], records[doc_id].get("sha256"))
+        try:
+            yield doc_id, extract_text(text, doc_id=doc_id)
+        except NotADocument:
+            yield doc_id, None
 
 
-def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None) -> dict:
-    """Lead- and support-unit F1 of the whole pipeline on annotated documents, with ``tagger`` or the rules alone."""
+def extract_annotated(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None,
+                      screen: TaskScreen | None = None) -> dict[str, dict]:
+    """Contract JSON of annotated documents as the pipeline reads them, with ``tagger`` (None: the rules alone)
+    and ``screen`` (None: every task candidate).
+
+    A text with no document header counts as a document without tasks, as a batch's error row would.
+    """
+    with using_tagger(tagger), using_screen(screen):
+        return {doc_id: json.loads(doc.to_json()) if doc is not None else {"doc_id": doc_id, "document": {},
+                                                                           "tasks": []}
+                for doc_id, doc in annotated_documents(doc_ids, corpus)}
+
+
+def screen_examples(doc_ids: list[str], corpus: Path, gold: dict[str, dict]
+                    ) -> tuple[list[str], list, list[list[bool]]]:
+    """The pipeline's task candidates of annotated documents (the ids of those with any, their candidates and
+    headers; no screening, the rules' units), and per candidate whether it pairs with a gold task (the scorer's
+    pairing)."""
+    from pipeline.evaluate import pair_tasks
+
+    ids, documents, labels = [], [], []
+    with using_tagger(None), using_screen(None):
+        for doc_id, doc in annotated_documents(doc_ids, corpus):
+            if doc is None or not doc.tasks:
+                continue
+            paired = {j for _, j in pair_tasks(gold[doc_id]["tasks"], [t.model_dump() for t in doc.tasks])}
+            ids.append(doc_id)
+            documents.append((doc.tasks, doc.document))
+            labels.append([j in paired for j in range(len(doc.tasks))])
+    return ids, documents, labels
+
+
+def pipeline_unit_scores(doc_ids: list[str], corpus: Path, tagger: UnitTagger | None,
+                         screen: TaskScreen | None = None) -> dict:
+    """Task, lead- and support-unit F1 of the whole pipeline on annotated documents, with ``tagger`` (None: the
+    rules alone) and ``screen`` (None: every candidate)."""
     from pipeline.evaluate import score
 
     gold = load_gold(ROOT / "data" / "annotations", corpus, doc_ids=set(doc_ids))
-    result = score(gold, extract_annotated(doc_ids, corpus, tagger))
+    result = score(gold, extract_annotated(doc_ids, corpus, tagger, screen))
     return {key: result[key]["f1"] for key in ("tasks", "lead_units", "support_units")}
 
 
@@ -142,7 +177,7 @@ def train(corpus: Path, out_dir: Path = MODELS, today: str | None = None, log=pr
 
     train_tasks, dev_tasks, test_tasks = tasks("train"), tasks("dev"), tasks("test")
     metrics: dict = {"settings": {k: list(v) if isinstance(v, tuple) else v for k, v in ACTION_SETTINGS.items()},
-                     "unit_settings": dict(UNIT_SETTINGS)}
+                     "unit_settings": dict(UNIT_SETTINGS), "screen_settings": dict(SCREEN_SETTINGS)}
 
     log("actions: rules and TF-IDF + logistic regression on dev ...")
     metrics["actions_dev_rules"] = action_scores(dev_tasks, [rule_action_types(t["text"]) for t in dev_tasks])
@@ -160,25 +195,38 @@ def train(corpus: Path, out_dir: Path = MODELS, today: str | None = None, log=pr
     metrics["actions_tasks_per_second"] = round(len(test_tasks) / (time.perf_counter() - started), 1)
     metrics["actions_test_model"] = action_scores(test_tasks, predicted)
 
+    log("tasks: screen of the task candidates, scored inside the pipeline against no screening ...")
+    _, *train_examples = screen_examples(split["train"], corpus, gold)
+    _, *dev_examples = screen_examples(split["dev"], corpus, gold)
+    dev_screen = TaskScreen(**SCREEN_SETTINGS).fit(*train_examples)
+    metrics["units_dev_unscreened"] = pipeline_unit_scores(split["dev"], corpus, None, None)
+    started = time.perf_counter()
+    screen = TaskScreen(**SCREEN_SETTINGS).fit(train_examples[0] + dev_examples[0],
+                                               train_examples[1] + dev_examples[1])
+    metrics["screen_train_seconds"] = round(time.perf_counter() - started, 2)
+    metrics["screen_training_candidates"] = sum(len(labels) for labels in train_examples[1] + dev_examples[1])
+    metrics["units_test_unscreened"] = pipeline_unit_scores(split["test"], corpus, None, None)
+
     log("units: CRF tagger, scored inside the pipeline against the rules alone ...")
     dev_tagger = UnitTagger(**UNIT_SETTINGS).fit([t["text"] for t in train_tasks],
                                                  [t["lead_units"] for t in train_tasks],
                                                  [t["support_units"] for t in train_tasks])
-    metrics["units_dev_rules"] = pipeline_unit_scores(split["dev"], corpus, None)
-    metrics["units_dev_tagger"] = pipeline_unit_scores(split["dev"], corpus, dev_tagger)
+    metrics["units_dev_rules"] = pipeline_unit_scores(split["dev"], corpus, None, dev_screen)
+    metrics["units_dev_tagger"] = pipeline_unit_scores(split["dev"], corpus, dev_tagger, dev_screen)
     started = time.perf_counter()
     tagger = UnitTagger(**UNIT_SETTINGS).fit([t["text"] for t in fit_tasks], [t["lead_units"] for t in fit_tasks],
                                              [t["support_units"] for t in fit_tasks])
     metrics["units_train_seconds"] = round(time.perf_counter() - started, 2)
-    metrics["units_test_rules"] = pipeline_unit_scores(split["test"], corpus, None)
-    metrics["units_test_tagger"] = pipeline_unit_scores(split["test"], corpus, tagger)
+    metrics["units_test_rules"] = pipeline_unit_scores(split["test"], corpus, None, screen)
+    metrics["units_test_tagger"] = pipeline_unit_scores(split["test"], corpus, tagger, screen)
     started = time.perf_counter()
     tagger.predict([t["text"] for t in test_tasks])
     metrics["units_tasks_per_second"] = round(len(test_tasks) / (time.perf_counter() - started), 1)
 
     log("suggestion: silver tasks from the corpus ...")
     held_out = set(split["dev"]) | set(split["test"])
-    silver_texts, silver_leads = silver_tasks(corpus, held_out | set(gold))
+    with using_screen(screen):
+        silver_texts, silver_leads = silver_tasks(corpus, held_out | set(gold))
     texts = [t["text"] for t in fit_tasks] + silver_texts
     leads = [t["lead_units"] for t in fit_tasks] + silver_leads
     dev_model = AssigneeSuggester().fit([t["text"] for t in train_tasks] + silver_texts,
@@ -193,12 +241,15 @@ def train(corpus: Path, out_dir: Path = MODELS, today: str | None = None, log=pr
 
     stamp = today or date.today().strftime("%Y%m%d")
     out_dir.mkdir(parents=True, exist_ok=True)
-    for pattern in ("actions-tfidf-v1-*.joblib", "suggest-tfidf-v1-*.joblib", "units-crf-v1-*.joblib"):
+    for pattern in ("actions-tfidf-v1-*.joblib", "suggest-tfidf-v1-*.joblib", "units-crf-v1-*.joblib",
+                    "tasks-screen-v1-*.joblib"):
         for old in out_dir.glob(pattern):
             old.unlink()
     actions_path = final.save(out_dir / f"actions-tfidf-v1-{stamp}.joblib")
     suggest_path = suggester.save(out_dir / f"suggest-tfidf-v1-{stamp}.joblib")
     units_path = tagger.save(out_dir / f"units-crf-v1-{stamp}.joblib")
-    metrics["files"] = {p.name: round(p.stat().st_size / 1e6, 2) for p in (actions_path, suggest_path, units_path)}
+    screen_path = screen.save(out_dir / f"tasks-screen-v1-{stamp}.joblib")
+    metrics["files"] = {p.name: round(p.stat().st_size / 1e6, 2)
+                        for p in (actions_path, suggest_path, units_path, screen_path)}
     (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return metrics
