@@ -116,6 +116,8 @@ ADDRESSED = re.compile(
     r"^(?:(?:Yêu\s+cầu|Nhiệm\s+vụ|Trách\s+nhiệm)(?:\s+(?:đối\s+với|của))?|Đối\s+với|Về\s+phía)\s+", re.I
 )
 """A heading that names who its part is for ("Yêu cầu đối với các tổ chức, cá nhân ...")."""
+HANDED_TO = re.compile(r"^(?:Giao|Đề\s+nghị|Mời|Kiến\s+nghị(?:\s+với)?|Đề\s+xuất\s+với)\s+")
+"""The verb of a heading that hands its part to the unit after it ("Giao Sở Tài chính", "Kiến nghị Bộ Xây dựng")."""
 EXECUTION = re.compile(r"^(?:Tổ\s+chức\s+thực\s+hiện|TỔ\s+CHỨC\s+THỰC\s+HIỆN)")
 IN_CHARGE = re.compile(r"^(?P<unit>[^,;:]{3,80}?)\s+(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+)?chủ\s+trì\b")
 FRONTED = re.compile(r"^\s*,?\s*(?:theo|căn\s+cứ|trong\s+phạm\s+vi|trên\s+cơ\s+sở)\b", re.I)
@@ -613,7 +615,7 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
         ctx.heading_units[heading.index] = asked
         return asked
     addressed = ADDRESSED.match(text)
-    text = text[addressed.end() :] if addressed else re.sub(r"^(?:Giao|Đề\s+nghị|Mời)\s+", "", text)
+    text = text[addressed.end() :] if addressed else HANDED_TO.sub("", text)
     if addressed and (defined := ctx.groups.get(_loose_key(text))):
         ctx.heading_units[heading.index] = defined  # "Yêu cầu đối với chủ đầu tư" after "Chủ đầu tư: X"
         return defined

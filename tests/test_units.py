@@ -186,6 +186,16 @@ def test_a_unit_in_parentheses_after_for_leads(corpus):
     assert task.lead_units == ["Công ty TNHH MTV Khí công nghiệp Lào Cai"]
 
 
+def test_a_recommendation_heading_hands_its_bullets_to_the_unit_it_names(corpus):
+    """A report's "1. Kiến nghị Bộ Nông nghiệp và Môi trường" over bullets with no subject: that ministry leads, not
+    every ministry in "Kính gửi"."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/qlks-sct-vn__BC-UBND-QLNN-khoang-san-nam-2025.txt")
+    tasks = [t for t in doc.tasks if t.section == "1. Kiến nghị Bộ Nông nghiệp và Môi trường"]
+    assert tasks and all(t.lead_units == ["Bộ Nông nghiệp và Môi trường"] for t in tasks)
+
+
 def test_a_role_filled_in_passing_resolves_later_mentions(corpus):
     """"Công ty TNHH MTV Duy Hiếu (Chủ đầu tư) cung cấp ...", then "Chủ đầu tư chịu trách nhiệm về chi phí ...": the
     investor named in passing leads."""
