@@ -411,6 +411,13 @@ def _recipients(lines: list[tuple[str, int]], at: int) -> list[str]:
 # -- body -------------------------------------------------------------------
 
 
+def _marker(printed: str) -> str:
+    """A list marker without its inner spaces ("1 ." -> "1."), an article's keeping one ("Điều 5." as printed)."""
+    if printed.startswith("Điều"):
+        return re.sub(r"\s*\.$", ".", re.sub(r"\s+", " ", printed.strip()))
+    return re.sub(r"\s+", "", printed)
+
+
 def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0, part: int = 0) -> list[Block]:
     blocks: list[Block] = []
     texts = [line for line, _ in lines]
@@ -434,7 +441,7 @@ def _blocks(lines: list[tuple[str, int]], header: Header, first_index: int = 0, 
         kind, marker, body_at = "para", None, 0
         for name, pattern in MARKERS:
             if m := pattern.match(line):
-                kind, marker, body_at = name, re.sub(r"\s+", "", m["m"]), m.end()
+                kind, marker, body_at = name, _marker(m["m"]), m.end()
                 break
         text = line[body_at:]
         if not text.strip():

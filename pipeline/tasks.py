@@ -113,9 +113,12 @@ SUPPORT_BEFORE = re.compile(
     re.I,
 )
 ADDRESSED = re.compile(
-    r"^(?:(?:Yêu\s+cầu|Nhiệm\s+vụ|Trách\s+nhiệm)(?:\s+(?:đối\s+với|của))?|Đối\s+với|Về\s+phía)\s+", re.I
+    r"^(?:(?:Quyền(?:\s+hạn)?(?:,|\s+và)\s+)?(?:Yêu\s+cầu|Nhiệm\s+vụ|Trách\s+nhiệm|Nghĩa\s+vụ)"
+    r"(?:(?:,|\s+và)\s+(?:quyền\s+hạn|trách\s+nhiệm|nghĩa\s+vụ|nhiệm\s+vụ))*(?:\s+(?:đối\s+với|của))?"
+    r"|Đối\s+với|Về\s+phía)\s+", re.I
 )
-"""A heading that names who its part is for ("Yêu cầu đối với các tổ chức, cá nhân ...")."""
+"""A heading that names who its part is for ("Yêu cầu đối với các tổ chức, cá nhân ...", a law's "Quyền hạn, trách
+nhiệm của Bộ Công Thương", "Nghĩa vụ của chủ đầu tư ..."); rights alone ("Quyền của ...") name nobody who must act."""
 HANDED_TO = re.compile(r"^(?:Giao|Đề\s+nghị|Mời|Kiến\s+nghị(?:\s+với)?|Đề\s+xuất\s+với)\s+")
 """The verb of a heading that hands its part to the unit after it ("Giao Sở Tài chính", "Kiến nghị Bộ Xây dựng")."""
 EXECUTION = re.compile(r"^(?:Tổ\s+chức\s+thực\s+hiện|TỔ\s+CHỨC\s+THỰC\s+HIỆN)")
@@ -292,9 +295,10 @@ def _subject(text: str) -> list[UnitMention]:
     return _subject_at_start(text)
 
 
+REGULATED_PARTY = r"(?:Các\s+|Mọi\s+)?(?:tổ\s+chức|đơn\s+vị|doanh\s+nghiệp|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+đầu\s+tư)\b"
+"""The opening words of a party a provision regulates ("Tổ chức, cá nhân ...", "Chủ đầu tư ...")."""
 REGULATED_SUBJECT = re.compile(
-    r"^(?P<name>(?:Các\s+|Mọi\s+)?(?:tổ\s+chức|đơn\s+vị|doanh\s+nghiệp|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+đầu\s+tư)"
-    r"\b[^.;:()]{0,140}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nghĩa\s+vụ|phải)\s",
+    rf"^(?P<name>{REGULATED_PARTY}[^.;:()]{{0,140}}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nghĩa\s+vụ|phải)\s",
     re.I,
 )
 """The regulated party a provision opens with, qualifier included ("Các tổ chức, cá nhân được cấp giấy phép thăm
@@ -619,6 +623,9 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     if addressed and (defined := ctx.groups.get(_loose_key(text))):
         ctx.heading_units[heading.index] = defined  # "Yêu cầu đối với chủ đầu tư" after "Chủ đầu tư: X"
         return defined
+    qualified_party = addressed and not re.fullmatch(REGULATED_PARTY, text, re.I)  # a bare "chủ đầu tư": its holder
+    if qualified_party:
+        text = capitalise(text)  # "Nghĩa vụ của chủ đầu tư xây dựng hạ tầng ..." -> "Chủ đầu tư xây dựng hạ tầng ..."
     mentions = find_units(text)
     units: list[str] = []
     if members := _definition_members(_definition_text(heading, ctx.structure.blocks)):
@@ -630,6 +637,8 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
         named_alone = heading.numbered and not find_cues(rest) and not re.search(r"[;:()]", rest)
         whole = (addressed or named_alone) and len(mentions) <= 2 and len(text.split()) <= 16
         units = [capitalise(text)] if whole else split_units(text[: _chain(text, mentions)[-1].end])
+    elif qualified_party and re.match(REGULATED_PARTY, text, re.I) and len(text.split()) <= 16:
+        units = [text]  # a law's "Nghĩa vụ của tổ chức, cá nhân đầu tư sản xuất kinh doanh trong cụm công nghiệp"
     if units:
         joined = _loose_key(" ".join(units))
         for child in (ctx.structure.blocks[i] for i in heading.children):

@@ -196,6 +196,19 @@ def test_a_recommendation_heading_hands_its_bullets_to_the_unit_it_names(corpus)
     assert tasks and all(t.lead_units == ["Bộ Nông nghiệp và Môi trường"] for t in tasks)
 
 
+def test_a_law_article_on_duties_hands_its_clauses_to_the_party_it_names(corpus):
+    """A Nghị định's "Điều 19. Nghĩa vụ của chủ đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp" over clauses with no
+    subject: each clause is a task of that investor (the section keeps the article's "Điều 19." as printed); an
+    article on rights alone ("Điều 18. Quyền của ...") gives no task."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/kccn-sct-vn__ND-32-2024-quan-ly-phat-trien-CCN.txt")
+    duties = [t for t in doc.tasks if (t.section or "").startswith("Điều 19. Nghĩa vụ của chủ đầu tư")]
+    assert len(duties) >= 4
+    assert all(t.lead_units == ["Chủ đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp"] for t in duties)
+    assert not [t for t in doc.tasks if (t.section or "").startswith("Điều 18.")]
+
+
 def test_a_role_filled_in_passing_resolves_later_mentions(corpus):
     """"Công ty TNHH MTV Duy Hiếu (Chủ đầu tư) cung cấp ...", then "Chủ đầu tư chịu trách nhiệm về chi phí ...": the
     investor named in passing leads."""
