@@ -635,10 +635,14 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     elif mentions and mentions[0].start == 0:
         rest = text[mentions[0].end :]
         named_alone = heading.numbered and not find_cues(rest) and not re.search(r"[;:()]", rest)
-        whole = (addressed or named_alone) and len(mentions) <= 2 and len(text.split()) <= 16
+        listing = len(mentions) == 2 and re.fullmatch(r"\s*(?:,|;|và)\s*", text[mentions[0].end : mentions[1].start])
+        whole = (addressed or named_alone) and len(mentions) <= 2 and not listing and len(text.split()) <= 16
         units = [capitalise(text)] if whole else split_units(text[: _chain(text, mentions)[-1].end])
     elif qualified_party and re.match(REGULATED_PARTY, text, re.I) and len(text.split()) <= 16:
         units = [text]  # a law's "Nghĩa vụ của tổ chức, cá nhân đầu tư sản xuất kinh doanh trong cụm công nghiệp"
+    elif addressed and re.fullmatch(REGULATED_PARTY, text, re.I):  # "Trách nhiệm của chủ đầu tư"
+        enterprises = [a for a in ctx.addressees if ENTERPRISE.match(a)]
+        units = ctx.subject_entity or (enterprises if len(enterprises) == 1 else [capitalise(text)])
     if units:
         joined = _loose_key(" ".join(units))
         for child in (ctx.structure.blocks[i] for i in heading.children):

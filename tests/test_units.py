@@ -209,6 +209,20 @@ def test_a_law_article_on_duties_hands_its_clauses_to_the_party_it_names(corpus)
     assert not [t for t in doc.tasks if (t.section or "").startswith("Điều 18.")]
 
 
+def test_a_duties_heading_lists_its_units_and_a_bare_role_stands_for_itself(corpus):
+    """A regulation's "2. Trách nhiệm của Ban Quản lý Khu kinh tế, Ban Quản lý các Khu công nghiệp" gives two leads;
+    "4. Trách nhiệm của chủ đầu tư", where no holder of that role is named, gives "Chủ đầu tư", not the plan's
+    executor."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/xd-sct-vn__QD-11-2026-QD-UBND-Lao-Cai-OCR.txt")
+    boards = [t for t in doc.tasks if (t.section or "").startswith("2. Trách nhiệm của Ban Quản lý Khu kinh tế")]
+    investor = [t for t in doc.tasks if t.section == "4. Trách nhiệm của chủ đầu tư"]
+    two_boards = ["Ban Quản lý Khu kinh tế", "Ban Quản lý các Khu công nghiệp"]
+    assert boards and all(t.lead_units == two_boards for t in boards)
+    assert investor and all(t.lead_units == ["Chủ đầu tư"] for t in investor)
+
+
 def test_a_role_filled_in_passing_resolves_later_mentions(corpus):
     """"Công ty TNHH MTV Duy Hiếu (Chủ đầu tư) cung cấp ...", then "Chủ đầu tư chịu trách nhiệm về chi phí ...": the
     investor named in passing leads."""
