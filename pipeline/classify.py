@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -140,6 +142,26 @@ class Persisted:
 
 
 _SHIPPED: dict[Path, Persisted] = {}
+
+
+class ModelChoice:
+    """The model of one kind the pipeline uses: the one chosen for a block of code (``with choice.using(m):``, None
+    for no model), else a default (the shipped model, or None when it is switched off)."""
+
+    def __init__(self) -> None:
+        self._stack: list = []
+
+    @contextmanager
+    def using(self, model) -> Iterator[None]:
+        self._stack.append(model)
+        try:
+            yield
+        finally:
+            self._stack.pop()
+
+    def chosen(self, default: Callable[[], object]):
+        """The model of the innermost ``using`` block, else ``default()``."""
+        return self._stack[-1] if self._stack else default()
 
 
 class _PerLabel:

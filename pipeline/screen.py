@@ -19,14 +19,10 @@ The shipped model (``models/tasks-screen-v1-<date>.joblib``) is used by
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 
-from pipeline.classify import Persisted, ordered_actions
+from pipeline.classify import ModelChoice, Persisted, ordered_actions, syllables
 from pipeline.models import DocumentInfo, Task
 
 SCREEN_SWITCH = "NHIEMVU_TASK_SCREEN"
@@ -35,21 +31,17 @@ OPENING_WORDS = 40
 """Syllables of a candidate's text that its word features look at."""
 
 
-def _syllables(text: str | None) -> list[str]:
-    return re.findall(r"\w+", unicodedata.normalize("NFC", text or "").lower())
-
-
 def candidate_features(tasks: list[Task], index: int, info: DocumentInfo) -> str:
     """The features of candidate ``index`` among a document's ``tasks``, as space-separated tokens."""
     task, count = tasks[index], len(tasks)
-    words = _syllables(task.text)[:OPENING_WORDS]
+    words = syllables(task.text)[:OPENING_WORDS]
     actions = ordered_actions(task.text)
     leads = {u.lower() for u in task.lead_units}
-    first_lead = _syllables(task.lead_units[0])[:1] if task.lead_units else ["none"]
+    first_lead = syllables(task.lead_units[0])[:1] if task.lead_units else ["none"]
     features = [f"w:{w}" for w in words] + [f"ww:{a}_{b}" for a, b in pairwise(words)]
     features += [f"open1:{'_'.join(words[:1])}", f"open2:{'_'.join(words[:2])}", f"open3:{'_'.join(words[:3])}"]
-    features += [f"sec:{w}" for w in _syllables(task.section)[:12]]
-    features += [f"lead:{w}" for unit in task.lead_units[:2] for w in _syllables(unit)[:2]]
+    features += [f"sec:{w}" for w in syllables(task.section or "")[:12]]
+    features += [f"lead:{w}" for unit in task.lead_units[:2] for w in syllables(unit)[:2]]
     features += [
         f"type:{info.doc_type}",
         f"leads:{min(len(task.lead_units), 3)}",
@@ -110,25 +102,21 @@ class TaskScreen(Persisted):
         return kept
 
 
-_CHOSEN: list[TaskScreen | None] = []
+_SCREEN = ModelChoice()
 
 
-@contextmanager
-def using_screen(screen: TaskScreen | None) -> Iterator[None]:
+def using_screen(screen: TaskScreen | None):
     """Within the block, the pipeline screens with ``screen`` (None: keeps every candidate), not the shipped one."""
-    _CHOSEN.append(screen)
-    try:
-        yield
-    finally:
-        _CHOSEN.pop()
+    return _SCREEN.using(screen)
+
+
+def _switched_on_screen() -> TaskScreen | None:
+    if os.environ.get(SCREEN_SWITCH, "") in ("0", "false", "no"):
+        return None
+    return TaskScreen.shipped("tasks-screen-v1-*.joblib")
 
 
 def screen_tasks(tasks: list[Task], info: DocumentInfo) -> list[Task]:
     """``tasks`` without the candidates the chosen (or shipped) screen rejects; all of them without a screen."""
-    if _CHOSEN:
-        screen = _CHOSEN[-1]
-    elif os.environ.get(SCREEN_SWITCH, "") in ("0", "false", "no"):
-        screen = None
-    else:
-        screen = TaskScreen.shipped("tasks-screen-v1-*.joblib")
+    screen = _SCREEN.chosen(_switched_on_screen)
     return screen.keep(tasks, info) if screen is not None and tasks else tasks

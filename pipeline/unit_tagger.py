@@ -20,13 +20,11 @@ import re
 import tempfile
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.classify import Persisted
+from pipeline.classify import ModelChoice, Persisted
 from pipeline.evaluate import norm
 from pipeline.units import capitalise, find_units, name_stop
 
@@ -278,17 +276,12 @@ def _trimmed(text: str, mentions: list[TaggedUnit]) -> list[TaggedUnit]:
     return out
 
 
-_CHOSEN: list[UnitTagger | None] = []
+_TAGGER = ModelChoice()
 
 
-@contextmanager
-def using_tagger(tagger: UnitTagger | None) -> Iterator[None]:
+def using_tagger(tagger: UnitTagger | None):
     """Within the block, the pipeline uses ``tagger`` (None: the rules alone) instead of the shipped one."""
-    _CHOSEN.append(tagger)
-    try:
-        yield
-    finally:
-        _CHOSEN.pop()
+    return _TAGGER.using(tagger)
 
 
 TAGGER_SWITCH = "NHIEMVU_UNIT_TAGGER"
@@ -296,14 +289,16 @@ TAGGER_SWITCH = "NHIEMVU_UNIT_TAGGER"
 annotations of session 3 the rules are ahead in cross-validation, ``benchmarks/unit_tagger_cv.py``)."""
 
 
+def _switched_on_tagger() -> UnitTagger | None:
+    if os.environ.get(TAGGER_SWITCH, "") not in ("1", "true", "yes"):
+        return None
+    return UnitTagger.shipped("units-crf-*.joblib")
+
+
 def tag_units(texts: list[str]) -> list[list[TaggedUnit]] | None:
     """Unit mentions of ``texts`` from the chosen tagger (one call per document); None: the rules decide.
 
     The shipped tagger is used when ``NHIEMVU_UNIT_TAGGER=1``; :func:`using_tagger` overrides both.
     """
-    if _CHOSEN:
-        return _CHOSEN[-1].predict(list(texts)) if _CHOSEN[-1] is not None else None
-    if os.environ.get(TAGGER_SWITCH, "") not in ("1", "true", "yes"):
-        return None
-    tagger = UnitTagger.shipped("units-crf-*.joblib")
+    tagger = _TAGGER.chosen(_switched_on_tagger)
     return tagger.predict(list(texts)) if tagger is not None else None
