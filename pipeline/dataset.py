@@ -310,7 +310,7 @@ def _atomic(path: Path, write: Callable[[str], object]) -> None:
 
 TASK_COLUMNS = ["doc_id", "task_id", "section", "text", "lead_units", "support_units", "action_types",
                 "main_action", "deadline_text", "deadline", "recurrence", "urgent", "n_references",
-                "span_start", "span_end", "doc_type", "issuer", "issued_date"]
+                "span_start", "span_end", "confidence", "doc_type", "issuer", "issued_date"]
 DOCUMENT_COLUMNS = ["doc_id", "source", "doc_type", "number", "symbol", "issuer", "parent_issuer", "place",
                     "issued_date", "subject", "meeting_date", "signer", "signer_title", "recipients",
                     "n_tasks"]
@@ -467,6 +467,8 @@ def _arrow_schema(columns: list[str]):
             kind = pa.bool_()
         elif column in {"n_references", "n_tasks", "span_start", "span_end"}:
             kind = pa.int64()
+        elif column == "confidence":
+            kind = pa.float64()
         else:
             kind = pa.string()
         fields.append(pa.field(column, kind))

@@ -83,6 +83,9 @@ class Task(_Record):
     urgent: bool = False
     references: list[Reference] = Field(default_factory=list)
     span: Span | None = Field(default=None, description="Character span in the normalised text.")
+    confidence: float | None = Field(
+        default=None, description="The task screen's probability that this candidate is a task (null without one)."
+    )
 
 
 class Document(_Record):

@@ -820,6 +820,8 @@ COLUMN_DOCS = {
     "n_references": "number of documents the task cites",
     "span_start": "start of the task in the normalised text (characters)",
     "span_end": "end of the task in the normalised text (characters)",
+    "confidence": "the task screen's probability that the row is a task (rows under 0.3 are dropped unless "
+                  "NHIEMVU_TASK_SCREEN=0)",
     "doc_type": "document type (Công văn, Quyết định, …)",
     "issuer": "issuing body",
     "issued_date": "issue date, ISO (may be only a year or a month)",

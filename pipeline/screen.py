@@ -13,7 +13,9 @@ pairing); ``keep`` drops the candidates whose probability is under
 ``threshold`` and renumbers the rest.
 
 The shipped model (``models/tasks-screen-v1-<date>.joblib``) is used by
-:func:`screen_tasks`; ``NHIEMVU_TASK_SCREEN=0`` keeps every candidate.
+:func:`screen_tasks`, which records each kept task's probability as its
+``confidence`` (ANNOTATION §1 allows such fields); ``NHIEMVU_TASK_SCREEN=0``
+keeps every candidate, scored, so that a user can choose a threshold.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pipeline.classify import ModelChoice, Persisted, ordered_actions, syllables
 from pipeline.models import DocumentInfo, Task
 
 SCREEN_SWITCH = "NHIEMVU_TASK_SCREEN"
-"""Set to 0 to keep every task candidate (no screening)."""
+"""Set to 0 to keep every task candidate (each still with its ``confidence``)."""
 OPENING_WORDS = 40
 """Syllables of a candidate's text that its word features look at."""
 
@@ -94,9 +96,13 @@ class TaskScreen(Persisted):
         positive = list(self.model_.classes_).index(True)
         return [float(p) for p in self.model_.predict_proba(self.vectorizer_.transform(rows))[:, positive]]
 
-    def keep(self, tasks: list[Task], info: DocumentInfo) -> list[Task]:
-        """The candidates at or over the threshold, renumbered T01, T02, ..."""
-        kept = [t for t, p in zip(tasks, self.predict_proba(tasks, info), strict=True) if p >= self.threshold]
+    def keep(self, tasks: list[Task], info: DocumentInfo, threshold: float | None = None) -> list[Task]:
+        """The candidates at or over ``threshold`` (default: the model's), each with its probability as
+        ``confidence``, renumbered T01, T02, ..."""
+        threshold = self.threshold if threshold is None else threshold
+        for task, probability in zip(tasks, self.predict_proba(tasks, info), strict=True):
+            task.confidence = round(probability, 3)
+        kept = [t for t in tasks if t.confidence is not None and t.confidence >= threshold]
         for number, task in enumerate(kept, 1):
             task.task_id = f"T{number:02d}"
         return kept
@@ -110,13 +116,11 @@ def using_screen(screen: TaskScreen | None):
     return _SCREEN.using(screen)
 
 
-def _switched_on_screen() -> TaskScreen | None:
-    if os.environ.get(SCREEN_SWITCH, "") in ("0", "false", "no"):
-        return None
-    return TaskScreen.shipped("tasks-screen-v1-*.joblib")
-
-
 def screen_tasks(tasks: list[Task], info: DocumentInfo) -> list[Task]:
-    """``tasks`` without the candidates the chosen (or shipped) screen rejects; all of them without a screen."""
-    screen = _SCREEN.chosen(_switched_on_screen)
-    return screen.keep(tasks, info) if screen is not None and tasks else tasks
+    """``tasks`` scored by the chosen (or shipped) screen, without the candidates it rejects; with
+    ``NHIEMVU_TASK_SCREEN=0`` every candidate stays, still scored; without a screen, ``tasks`` unchanged."""
+    screen = _SCREEN.chosen(lambda: TaskScreen.shipped("tasks-screen-v1-*.joblib"))
+    if screen is None or not tasks:
+        return tasks
+    keep_all = os.environ.get(SCREEN_SWITCH, "") in ("0", "false", "no")
+    return screen.keep(tasks, info, threshold=0.0 if keep_all else None)

@@ -44,15 +44,19 @@ def test_screen_is_reproducible(corpus):
     assert [first.predict_proba(*d) for d in documents] == [second.predict_proba(*d) for d in documents]
 
 
-def test_shipped_screen_drops_and_renumbers_and_can_be_switched_off(corpus, monkeypatch):
+def test_shipped_screen_drops_scores_and_renumbers_and_can_be_switched_off(corpus, monkeypatch):
     screened = extract(corpus / PLAN)
     with using_screen(None):
         everything = extract(corpus / PLAN)
     assert len(screened.tasks) < len(everything.tasks)
     assert {t.text for t in screened.tasks} < {t.text for t in everything.tasks}
     assert [t.task_id for t in screened.tasks] == [f"T{i:02d}" for i in range(1, len(screened.tasks) + 1)]
+    assert all(t.confidence is not None and t.confidence >= 0.3 for t in screened.tasks)
+    assert all(t.confidence is None for t in everything.tasks), "no screen, no score"
     monkeypatch.setenv(SCREEN_SWITCH, "0")
-    assert [t.text for t in extract(corpus / PLAN).tasks] == [t.text for t in everything.tasks]
+    kept_all = extract(corpus / PLAN).tasks
+    assert [t.text for t in kept_all] == [t.text for t in everything.tasks]
+    assert all(t.confidence is not None for t in kept_all) and min(t.confidence for t in kept_all) < 0.3
 
 
 def test_screen_needs_one_label_per_candidate(corpus):
