@@ -91,7 +91,8 @@ def _find_units(text: str) -> tuple[UnitMention, ...]:
     for match in _unit_pattern().finditer(text):
         if match.start() < pos or _false_heads().match(text, match.start()):
             continue
-        end = _name_end(text, match.end(), start=match.start() if ENTERPRISE.match(text, match.start()) else None)
+        end = _name_end(text, match.end(), start=match.start() if ENTERPRISE.match(text, match.start()) else None,
+                        begin=match.start())
         name = text[match.start() : end].strip(" ,;:-–")
         if name:
             generic = is_generic(name) or bool(RELATED.match(text[match.start() + len(name) :]))
@@ -103,10 +104,15 @@ def _find_units(text: str) -> tuple[UnitMention, ...]:
 LIST_CONTINUATION = re.compile(
     r",\s*(ban|ngành|đoàn\s+thể|đơn\s+vị|địa\s+phương|phường|xã|huyện|quận|thị\s+xã|thành\s+phố|thị\s+trấn|cá\s+nhân)(?!\w)"
 )
+GROUP_TAILS = re.compile(r"đoàn\s+thể|đơn\s+vị|địa\s+phương|cá\s+nhân")
+"""List continuations that only extend a group ("các sở, ngành, đơn vị"), not one named unit ("Ủy ban nhân dân cấp
+huyện, đơn vị liên quan" is two mentions)."""
+QUANTITY = re.compile(r"\d+\s+(?:bản|bộ|ngày|tháng|năm)\b")
+"""A count after a name ("gửi Ủy ban nhân dân cấp huyện 01 bản"): not part of it."""
 
 
-def _name_end(text: str, pos: int, start: int | None = None) -> int:
-    """Where the unit name that runs up to ``pos`` ends.
+def _name_end(text: str, pos: int, start: int | None = None, begin: int | None = None) -> int:
+    """Where the unit name that runs up to ``pos`` (and began at ``begin``) ends.
 
     The name of an enterprise (``start``: where its head begins) goes on after "và" + lower-case words
     ("Công ty TNHH Thương mại và tiếp vận X").
@@ -118,7 +124,8 @@ def _name_end(text: str, pos: int, start: int | None = None) -> int:
         return pos  # "Đề nghị Công ty nộp lại hồ sơ": a bare head, then a verb
     while pos < len(text):
         rest = text[pos:]
-        if m := LIST_CONTINUATION.match(rest):
+        if (m := LIST_CONTINUATION.match(rest)) and (
+                not GROUP_TAILS.fullmatch(m[1]) or begin is None or re.search(r"\b[Cc]ác\b|,", text[begin:pos])):
             pos += m.end()
             continue
         gap = re.match(r"\s*(?:[-–&]\s*)?", rest).group()
@@ -136,7 +143,7 @@ def _name_end(text: str, pos: int, start: int | None = None) -> int:
             pos = word_at + m.end()
             continue
         word = re.match(r"\w[\w/.]*", rest)
-        if not word or (stop.match(rest) and not _inside_compound(text, pos, word_at)):
+        if not word or QUANTITY.match(rest) or (stop.match(rest) and not _inside_compound(text, pos, word_at)):
             return pos
         if re.match(r"kiểm\s+tra\b", rest) and text[:pos].split()[-1].lower() not in INSPECTING_HEADS:
             return pos  # "Sở Xây dựng kiểm tra ...": the verb; "Đoàn kiểm tra", "Phòng Kiểm tra ...": a name

@@ -223,6 +223,19 @@ def test_a_duties_heading_lists_its_units_and_a_bare_role_stands_for_itself(corp
     assert investor and all(t.lead_units == ["Chủ đầu tư"] for t in investor)
 
 
+def test_a_named_unit_does_not_absorb_a_list_tail_or_a_count():
+    """Sentences of Nghị định 32/2024: ", đơn vị liên quan" after one named unit is another (generic) mention, and a
+    count after a name ("01 bản") is not part of it; a group keeps its tail."""
+    from pipeline.units import find_units
+
+    sentence = "Sở Công Thương chủ trì, phối hợp với các sở, ngành, Ủy ban nhân dân cấp huyện, đơn vị liên quan"
+    names = [m.name for m in find_units(sentence)]
+    assert names == ["Sở Công Thương", "các sở, ngành", "Ủy ban nhân dân cấp huyện"]
+    names = [m.name for m in find_units("gửi Sở Công Thương, Ủy ban nhân dân cấp huyện 01 bản chậm nhất 05 ngày")]
+    assert names == ["Sở Công Thương", "Ủy ban nhân dân cấp huyện"]
+    assert [m.name for m in find_units("Các Sở, ban, ngành, đơn vị liên quan")] == ["Các Sở, ban, ngành, đơn vị"]
+
+
 def test_a_role_filled_in_passing_resolves_later_mentions(corpus):
     """"Công ty TNHH MTV Duy Hiếu (Chủ đầu tư) cung cấp ...", then "Chủ đầu tư chịu trách nhiệm về chi phí ...": the
     investor named in passing leads."""
