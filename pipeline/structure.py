@@ -22,8 +22,10 @@ MOTTO = re.compile(
 )
 RULE = re.compile(r"^[\s_\-=*.–—]{3,}$")
 NUMBER_LINE = re.compile(
-    r"^(?:(?:Bộ\s+)?[Ll]uật\s+)?[Ss]ố\s*[:.]?\s*(?P<number>[\d.]*)\s*(?P<symbol>[/\-]?\s*[^\s,;]*)"
+    r"^(?:(?:Bộ\s+)?[Ll]uật\s+)?[Ss]ố\s*[:.]?\s*(?P<number>[\d.]*)\s*"
+    r"(?P<symbol>[/\-]?\s*[^\s,;]*(?:\s*[-–]\s+[A-ZĐ][^\s,;]*|\s+[-–]\s*[A-ZĐ][^\s,;]*)*)"
 )
+"""A "Số:" line; a symbol printed with spaces around its hyphens ("4280 /SCT - CN") is one symbol."""
 SYMBOL_ONLY = re.compile(r"^/\s*(?P<symbol>[A-ZĐ][\wĐđ/.-]*)$")
 PLACE_DATE = re.compile(
     r"^(?P<place>[^\d,;:()]{2,40}?)\s*,\s*ngày\s*(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?"

@@ -82,6 +82,9 @@ def test_responsibility_stated_after_the_bullets():
         ("laocai/kccn-sct-vn__CT-07-2012-TTg-chan-chinh-KKT-KCN-CCN.txt", "Chỉ thị", "07", "CT-TTg"),
         ("laocai/sd-vlncn-sct-vn__KH-1105-DKT-ke-hoach-kiem-tra.txt", "Kế hoạch", "1105", "KH-ĐKT"),
         ("laws/bo-luat-lao-dong-2019.txt", "Bộ luật", "45", "2019/QH14"),
+        # spaces around the symbol's hyphen: "Số: 4280 /SCT - CN", "Số:   /GP - SCT" (no number yet)
+        ("laocai/sd-vlncn-sct-vn__CV-4280-tra-ho-so-Thanh-Huong-2026.txt", "Công văn", "4280", "SCT-CN"),
+        ("laocai/hnh-sct-vn__giay-phep-da-cap__GP-ThaiThinh-xangdau-loai3-072026.txt", "Giấy phép", None, "GP-SCT"),
     ],
 )
 def test_header_of_each_genre(corpus, rel, doc_type, number, symbol):
