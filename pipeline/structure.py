@@ -349,6 +349,12 @@ def _parse_closing(lines: list[tuple[str, int]], start: int, header: Header) -> 
     if sign_at is not None:
         end = min(end, sign_at)
         closing_end = max(closing_end if recipients_at is not None else 0, _signature(lines, sign_at, header))
+    if header.date is None:  # a licence prints "Lào Cai, ngày ... tháng 7 năm 2026" above its signature
+        for i in range(end - 1, max(start, end - 3) - 1, -1):
+            if m := PLACE_DATE.match(lines[i][0]):
+                header.place, header.date = m["place"].strip(), (m["day"], m["month"], m["year"])
+                end = i
+                break
     return end, closing_end
 
 

@@ -92,6 +92,13 @@ def test_header_of_each_genre(corpus, rel, doc_type, number, symbol):
     assert (info.doc_type, info.number, info.symbol) == (doc_type, number, symbol)
 
 
+def test_a_licence_dated_above_its_signature(corpus):
+    """A licence prints "Lào Cai, ngày       tháng 7 năm 2026" after its articles, above the signature: the place and
+    the month are still the document's (ANNOTATION §1: "YYYY-MM" when the day is blank)."""
+    info = extract(corpus / "laocai/hnh-sct-vn__giay-phep-da-cap__GP-ThaiThinh-xangdau-loai3-072026.txt").document
+    assert (info.place, info.issued_date) == ("Lào Cai", "2026-07")
+
+
 def test_minutes_without_issuer_keep_their_type_and_only_agreed_points_are_work(corpus):
     """A biên bản with no issuer lines: its type still read after the motto; opinions are not work; "Hai là," is
     a list marker; "các Sở: A, B, C có ý kiến" leads with each Sở."""
