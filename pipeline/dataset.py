@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.read import ReadError
+from pipeline.screen import SCREEN_SWITCH
+from pipeline.unit_tagger import TAGGER_SWITCH
 
 TABLES = ("tasks", "documents", "references")
 SKIP_NAMES = {"manifest.tsv"}
@@ -85,9 +87,15 @@ def expand_archives(files: Iterable[Path], target: Path) -> tuple[list[Path], li
     return out, refused
 
 
+OUTPUT_SWITCHES = (SCREEN_SWITCH, TAGGER_SWITCH)
+"""Environment variables that change the output."""
+
+
 def pipeline_fingerprint() -> str:
-    """A hash of the pipeline's code and data tables: output made by other code is redone."""
+    """A hash of the pipeline's code, data tables, models and output switches: output made otherwise is redone."""
     digest = hashlib.sha256()
+    for name in OUTPUT_SWITCHES:
+        digest.update(f"{name}={os.environ.get(name, '')}".encode())
     package = Path(__file__).resolve().parent
     files = [p for p in package.rglob("*") if p.suffix in {".py", ".tsv", ".txt", ".json"}]
     files += list((package.parent / "models").glob("*.joblib"))  # the shipped models change output too

@@ -63,6 +63,17 @@ def test_rerun_skips_unchanged_files_and_picks_up_changes(tmp_path):
     assert '"empty"' not in errors and '"image"' in errors
 
 
+def test_a_rerun_with_another_screen_setting_redoes_the_files(tmp_path, monkeypatch):
+    """Output made with the task screen is not reused when the screen is switched off (the manifest's
+    fingerprint covers the switches that change the output)."""
+    src, out = _archive(tmp_path), tmp_path / "out"
+    _extract(src, "--out", out)
+    monkeypatch.setenv("NHIEMVU_TASK_SCREEN", "0")
+    result = _extract(src, "--out", out)
+    assert "0 unchanged files skipped" in result.output
+    assert "7 unchanged files skipped" in _extract(src, "--out", out).output
+
+
 def test_a_crashed_run_resumes_without_duplicates(tmp_path):
     src, out = _archive(tmp_path), tmp_path / "out"
     _extract(src, "--out", out)
