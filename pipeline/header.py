@@ -90,10 +90,11 @@ def _issuer(lines: list[str], structure: Structure) -> tuple[str | None, str | N
 
 
 def _join_continuations(lines: list[str]) -> list[str]:
-    """"ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT" is one name on three lines."""
+    """"ĐOÀN KIỂM TRA / THEO QUYẾT ĐỊNH / SỐ 1050/QĐ-SCT" is one name on three lines, and so is "CỤC ĐỔI MỚI SÁNG
+    TẠO, / CHUYỂN ĐỔI XANH VÀ / KHUYẾN CÔNG" (a line that ends with a comma or "VÀ" goes on)."""
     out: list[str] = []
     for line in lines:
-        if out and re.match(r"^(THEO|SỐ|VỀ|CỦA|TẠI|THUỘC|KHU\s+VỰC)\b", line):
+        if out and (re.match(r"^(THEO|SỐ|VỀ|CỦA|TẠI|THUỘC|KHU\s+VỰC)\b", line) or re.search(r"(,|\sVÀ)$", out[-1])):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)

@@ -92,6 +92,12 @@ def test_header_of_each_genre(corpus, rel, doc_type, number, symbol):
     assert (info.doc_type, info.number, info.symbol) == (doc_type, number, symbol)
 
 
+def test_an_issuer_name_wrapped_over_lines_is_read_whole(corpus):
+    """"CỤC ĐỔI MỚI SÁNG TẠO, / CHUYỂN ĐỔI XANH VÀ / KHUYẾN CÔNG": a line ending in a comma or "VÀ" goes on."""
+    info = extract(corpus / "laocai/kccn-sct-vn__1178-DCK-CTT-huong-dan-CCN-dia-gioi-moi.txt").document
+    assert info.issuer == "Cục Đổi mới sáng tạo, chuyển đổi xanh và Khuyến công"
+
+
 def test_a_licence_dated_above_its_signature(corpus):
     """A licence prints "Lào Cai, ngày       tháng 7 năm 2026" after its articles, above the signature: the place and
     the month are still the document's (ANNOTATION §1: "YYYY-MM" when the day is blank)."""
