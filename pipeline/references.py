@@ -75,11 +75,14 @@ def _issuer_end() -> re.Pattern[str]:
 def _law_pattern() -> re.Pattern[str]:
     heads = alternation(data_words("law_titles.txt"))
     stop = (r"số|năm|có|được|về|và\s+các|để|đã|sẽ|thì|là|này|hiện\s+hành|hiệu\s+lực|thi\s+hành|quy\s+định|"
-            r"sửa\s+đổi|của|theo|tại|đối\s+với|trong|ngày|cho|các|và\s+(?:" + heads + ")")
+            r"sửa\s+đổi|của|theo|tại|đối\s+với|trong|ngày|cho|các|phải|đồng\s+thời|"
+            r"và\s+(?:[Đđ]iều|khoản|điểm|" + heads + ")")
+    # a title's words have no digits (a footnote mark may follow: "Luật Địa chất và khoáng sản4"); after a comma,
+    # another title starts another reference ("Luật Đầu tư, Luật Xây dựng")
     return re.compile(
         rf"(?<![\w])(?P<head>{heads})\s+(?P<first>[\w{UP}À-Ỹ][\wÀ-ỹ]*)"
-        rf"(?P<rest>(?:(?:\s+|,\s+|\s+-\s+)(?!(?:{stop})\b|\d)[\wÀ-ỹ]+)*)"
-        rf"(?:\s+(?:năm\s+)?(?P<year>{YEAR})(?![/\d])|{DATE})?(?=[\s,;.()”\"]|$)"
+        rf"(?P<rest>(?:(?:\s+|,\s+(?!(?:{heads})\b)|\s+-\s+)(?!(?:{stop})\b|\d)[^\W\d_]+)*)"
+        rf"(?:\s+(?:năm\s+)?(?P<year>{YEAR})(?![/\d])|{DATE})?(?=[\s,;.()”\"\d]|$)"
     )
 
 

@@ -104,3 +104,18 @@ def test_issue_examples(text, reference, deadline_text, deadline):
     assert (found.text if found else None, found.value if found else None) == (deadline_text, deadline)
     if found:
         assert text[found.start : found.end] == found.text, "the match keeps its span"
+
+
+@pytest.mark.parametrize(
+    ("text", "symbols"),
+    [  # sentences of the annotated documents (an investment decision, Nghị định 32/2024, an appraisal notice)
+        ("theo Luật Đầu tư, Luật Xây dựng, Luật Đất đai, Luật Bảo vệ môi trường và các văn bản hướng dẫn",
+         ["Luật Đầu tư", "Luật Xây dựng", "Luật Đất đai", "Luật Bảo vệ môi trường"]),
+        ("theo quy định của Luật Thống kê đồng thời gửi Sở Công Thương", ["Luật Thống kê"]),
+        ("khoản 1 Điều 50 của Luật Xây dựng và Điều 5 Nghị định", ["Luật Xây dựng"]),
+        ("Luật Địa chất và khoáng sản4 quy định", ["Luật Địa chất và khoáng sản"]),
+    ],
+)
+def test_a_law_title_ends_where_the_next_title_a_verb_or_a_footnote_mark_starts(text, symbols):
+    assert [r.symbol for r in find_references(text) if r.type == "Luật"] == symbols
+
