@@ -29,7 +29,7 @@ SYMBOL = (
     rf"(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?)\s*(?:"
     rf"/\s*(?P<year>{YEAR})\s*/\s*(?P<abbr1>{SEGMENT}(?:\s*-\s*{SEGMENT}|\s(?=[{UP}]{{2,6}}\b){SEGMENT})*)"
     rf"|-\s*(?P<party>[{UP}][A-Za-z{UP}]*)\s*/\s*(?P<org>{SEGMENT})"
-    rf"|/\s*(?P<abbr2>{SEGMENT}(?:\s*-\s*{SEGMENT})*)"
+    rf"|/\s*(?P<abbr2>{SEGMENT}(?:-{SEGMENT}|\s*-\s*[{UP}][{UP}0-9&]*(?![\w]))*)"
     rf")"
 )
 DATE = (
@@ -62,7 +62,7 @@ def _symbol_pattern() -> re.Pattern[str]:
     return re.compile(
         rf"(?:(?P<type>(?i:{types}))(?P<title>(?:\s+{title_word}){{0,8}}?)\s+(?=(?:số|Số)\b|\d)"
         rf"|(?P<abbrtype>{abbreviations})\s+(?=số\b))?"
-        rf"(?P<so>(?:số|Số)\s*:?\s*)?(?<![\w/.-]){SYMBOL}(?![\w/])(?:{DATE}|\s+năm\s+{YEAR}(?![/\d]))?"
+        rf"(?P<so>(?:số|Số)\s*:?\s*)?(?<![\w/.:-]){SYMBOL}(?![\w/])(?:{DATE}|\s+năm\s+{YEAR}(?![/\d]))?"
     )
 
 

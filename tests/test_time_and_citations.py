@@ -119,3 +119,13 @@ def test_issue_examples(text, reference, deadline_text, deadline):
 def test_a_law_title_ends_where_the_next_title_a_verb_or_a_footnote_mark_starts(text, symbols):
     assert [r.symbol for r in find_references(text) if r.type == "Luật"] == symbols
 
+
+def test_a_standard_followed_by_its_title_and_a_code_written_with_a_capital():
+    """"QCVN 40:2011/BTNMT - Quy chuẩn ...": one standard, no symbol "2011/BTNMT-Quy"; "Bộ Luật hình sự" is the
+    code's title with its head (sentences of annotated letters)."""
+    refs = find_references("không đạt QCVN 40:2011/BTNMT - Quy chuẩn kỹ thuật quốc gia về nước thải công nghiệp")
+    assert [r.symbol for r in refs] == ["QCVN 40:2011/BTNMT"]
+    refs = find_references("theo quy định của Bộ Luật hình sự năm 2015 và Nghị định số 36/2020/NĐ-CP")
+    assert [r.symbol for r in refs] == ["Bộ Luật hình sự", "36/2020/NĐ-CP"]
+    assert [r.symbol for r in find_references("Văn bản số 123/QĐ - UBND ngày 1/2/2026")] == ["123/QĐ-UBND"]
+
