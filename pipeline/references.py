@@ -25,11 +25,13 @@ HYPHEN_AFTER = ("TTLT", "TTr", "CTr", "NĐ", "QĐ", "TT", "NQ", "CT", "KH", "TB"
 LOW = LOWER
 YEAR = r"(?:19|20)\d{2}"
 SEGMENT = rf"[{UP}][{UP}A-Za-z0-9&]*"
+CODE = rf"[{UP}]{{2}}[{UP}A-Za-z0-9&]*"
+"""A segment after a hyphen with spaces around it: an issuer code ("QĐ - UBND", "QĐ- TTg"), not a word ("- Quy")."""
 SYMBOL = (
     rf"(?P<number>\d{{1,5}}(?:\.\d{{1,3}})?)\s*(?:"
     rf"/\s*(?P<year>{YEAR})\s*/\s*(?P<abbr1>{SEGMENT}(?:\s*-\s*{SEGMENT}|\s(?=[{UP}]{{2,6}}\b){SEGMENT})*)"
     rf"|-\s*(?P<party>[{UP}][A-Za-z{UP}]*)\s*/\s*(?P<org>{SEGMENT})"
-    rf"|/\s*(?P<abbr2>{SEGMENT}(?:-{SEGMENT}|\s*-\s*[{UP}][{UP}0-9&]*(?![\w]))*)"
+    rf"|/\s*(?P<abbr2>{SEGMENT}(?:-{SEGMENT}|\s*-\s*{CODE})*)"
     rf")"
 )
 DATE = (

@@ -128,4 +128,5 @@ def test_a_standard_followed_by_its_title_and_a_code_written_with_a_capital():
     refs = find_references("theo quy định của Bộ Luật hình sự năm 2015 và Nghị định số 36/2020/NĐ-CP")
     assert [r.symbol for r in refs] == ["Bộ Luật hình sự", "36/2020/NĐ-CP"]
     assert [r.symbol for r in find_references("Văn bản số 123/QĐ - UBND ngày 1/2/2026")] == ["123/QĐ-UBND"]
+    assert [r.symbol for r in find_references("Quyết định số 1982/QĐ- TTg ngày 18/10/2016")] == ["1982/QĐ-TTg"]
 
