@@ -45,7 +45,7 @@ def test_reference_table_accuracy():
     wrong = [r["text"] for r in REFERENCES if not _reference_ok(r)]
     accuracy = 1 - len(wrong) / len(REFERENCES)
     assert len({r["text"] for r in REFERENCES}) >= 300
-    assert accuracy >= 0.98, wrong
+    assert accuracy == 1.0, wrong  # every symbol of the hand-labelled table is right: one regression shows
 
 
 def test_deadline_table_accuracy():
