@@ -623,7 +623,8 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     if addressed and (defined := ctx.groups.get(_loose_key(text))):
         ctx.heading_units[heading.index] = defined  # "Yêu cầu đối với chủ đầu tư" after "Chủ đầu tư: X"
         return defined
-    qualified_party = addressed and not re.fullmatch(REGULATED_PARTY, text, re.I)  # a bare "chủ đầu tư": its holder
+    bare_party = bool(addressed) and bool(re.fullmatch(REGULATED_PARTY, text, re.I))  # "chủ đầu tư": its holder
+    qualified_party = bool(addressed) and not bare_party
     if qualified_party:
         text = capitalise(text)  # "Nghĩa vụ của chủ đầu tư xây dựng hạ tầng ..." -> "Chủ đầu tư xây dựng hạ tầng ..."
     mentions = find_units(text)
@@ -640,7 +641,7 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
         units = [capitalise(text)] if whole else split_units(text[: _chain(text, mentions)[-1].end])
     elif qualified_party and re.match(REGULATED_PARTY, text, re.I) and len(text.split()) <= 16:
         units = [text]  # a law's "Nghĩa vụ của tổ chức, cá nhân đầu tư sản xuất kinh doanh trong cụm công nghiệp"
-    elif addressed and re.fullmatch(REGULATED_PARTY, text, re.I):  # "Trách nhiệm của chủ đầu tư"
+    elif bare_party:  # "Trách nhiệm của chủ đầu tư"
         enterprises = [a for a in ctx.addressees if ENTERPRISE.match(a)]
         units = ctx.subject_entity or (enterprises if len(enterprises) == 1 else [capitalise(text)])
     if units:

@@ -91,8 +91,7 @@ def _find_units(text: str) -> tuple[UnitMention, ...]:
     for match in _unit_pattern().finditer(text):
         if match.start() < pos or _false_heads().match(text, match.start()):
             continue
-        end = _name_end(text, match.end(), start=match.start() if ENTERPRISE.match(text, match.start()) else None,
-                        begin=match.start())
+        end = _name_end(text, match.end(), match.start())
         name = text[match.start() : end].strip(" ,;:-–")
         if name:
             generic = is_generic(name) or bool(RELATED.match(text[match.start() + len(name) :]))
@@ -111,12 +110,12 @@ QUANTITY = re.compile(r"\d+\s+(?:bản|bộ|ngày|tháng|năm)\b")
 """A count after a name ("gửi Ủy ban nhân dân cấp huyện 01 bản"): not part of it."""
 
 
-def _name_end(text: str, pos: int, start: int | None = None, begin: int | None = None) -> int:
+def _name_end(text: str, pos: int, begin: int) -> int:
     """Where the unit name that runs up to ``pos`` (and began at ``begin``) ends.
 
-    The name of an enterprise (``start``: where its head begins) goes on after "và" + lower-case words
-    ("Công ty TNHH Thương mại và tiếp vận X").
+    The name of an enterprise goes on after "và" + lower-case words ("Công ty TNHH Thương mại và tiếp vận X").
     """
+    start = begin if ENTERPRISE.match(text, begin) else None  # where an enterprise's head begins
     stop = _stop_pattern()
     heads = _unit_pattern()
     if start is not None and BARE_ENTERPRISE.fullmatch(text[start:pos]) and (
@@ -125,7 +124,7 @@ def _name_end(text: str, pos: int, start: int | None = None, begin: int | None =
     while pos < len(text):
         rest = text[pos:]
         if (m := LIST_CONTINUATION.match(rest)) and (
-                not GROUP_TAILS.fullmatch(m[1]) or begin is None or re.search(r"\b[Cc]ác\b|,", text[begin:pos])):
+                not GROUP_TAILS.fullmatch(m[1]) or re.search(r"\b[Cc]ác\b|,", text[begin:pos])):
             pos += m.end()
             continue
         gap = re.match(r"\s*(?:[-–&]\s*)?", rest).group()
