@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 from pipeline.lexicon import doc_type_names
 from pipeline.tables import find_tables
@@ -47,10 +48,49 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\ufeff", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\t\v]", "    ", text)
-    lines = _drop_page_numbers(text.split("\n"))
+    lines = _drop_page_numbers(_drop_footnotes(text.split("\n")))
     lines = [_drop_emphasis(_table_row(line)).rstrip() for line in lines]
     lines = _read_columns(lines)
     return "\n".join(_unwrap(lines)).strip("\n") + "\n"
+
+
+FOOTNOTE_START = re.compile(r"^\s*(\d{1,2})\s+(?!tháng|năm|ngày)(?:[^\W\d_]|[“\"(])")
+FOOTNOTE_LINES = 30  # a page's footnotes take at most this many lines
+
+
+def _drop_footnotes(lines: list[str]) -> list[str]:
+    """Cut the footnote bodies at the foot of each page (the lines before a form feed).
+
+    A footnote zone opens after a blank line with "<n> <text>", where the page
+    body printed marker n glued to a word ("khoáng sản1.", "điểm đ2"), and runs to the
+    page break; further footnotes in it number on from n.
+    """
+    drop: set[int] = set()
+    page_start = 0
+    for brk, line in enumerate(lines):
+        if "\f" not in line:
+            continue
+        body = "\n".join(lines[page_start:brk])
+        zone = _footnote_zone(lines, max(page_start, brk - FOOTNOTE_LINES), brk, body)
+        if zone is not None:
+            drop.update(range(zone, brk))
+        page_start = brk
+    return [line for i, line in enumerate(lines) if i not in drop]
+
+
+def _footnote_zone(lines: list[str], start: int, end: int, page: str) -> int | None:
+    """First line of the footnote zone in lines[start:end], or None."""
+    for k in range(start + 1, end):
+        opening = FOOTNOTE_START.match(lines[k])
+        if not opening or lines[k - 1].strip():
+            continue
+        number = int(opening.group(1))
+        if not re.search(rf"[a-zà-ỹđ](?<!\bm)(?<!km){number}(?!\d)", page):  # not m2, km2
+            continue
+        numbers = [number] + [int(m.group(1)) for m in map(FOOTNOTE_START.match, lines[k + 1 : end]) if m]
+        if all(0 < b - a <= 2 for a, b in pairwise(numbers)):  # numbering on (a start may be missed)
+            return k
+    return None
 
 
 def _drop_page_numbers(lines: list[str]) -> list[str]:

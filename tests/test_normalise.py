@@ -69,3 +69,32 @@ def test_a_document_attached_after_the_signature_is_not_read_as_its_columns(corp
     doc = extract(corpus / "laocai/kccn-sct-vn__QD-16-2026-Quy-che-CCN-Lao-Cai-OCR.txt")
     assert len(doc.tasks) > 100
     assert any(t.section and t.section.startswith("Điều") for t in doc.tasks)
+
+
+def test_footnote_bodies_at_the_foot_of_a_page_are_cut_and_their_markers_stay():
+    page = (
+        "- Kiểm tra các khu vực khai thác khoáng sản1, đặc biệt là: (i) Khai thác khoáng sản\n"
+        "\n"
+        "   1 Các quy định của Luật Địa chất và Khoáng sản năm 2024; Nghị quyết số 10-\n"
+        "\n"
+        "NQ/TW ngày 10/02/2022 của Bộ Chính trị\n"
+        "\f       2\n"
+        "\n"
+        "trái phép; (ii) Khai thác không đúng nội dung giấy phép.\n"
+    )
+    lines = normalise(page).splitlines()
+    assert lines == ["- Kiểm tra các khu vực khai thác khoáng sản1, đặc biệt là: (i) Khai thác khoáng sản "
+                     "trái phép; (ii) Khai thác không đúng nội dung giấy phép."]
+    # without a marker in the page body the numbered line is text, not a footnote
+    assert "1 Các quy định" in normalise(page.replace("sản1,", "sản,"))
+
+
+def test_a_real_footnote_no_longer_becomes_a_task(corpus):
+    """CV-5973 prints the documents behind "địa chất, khoáng sản1." as footnote 1 at the foot of page 1;
+    its body used to be glued into one task and made another of its own (ANNOTATION §3)."""
+    from pipeline import extract
+
+    doc = extract(corpus / "laocai/qlks-sct-vn__CV-5973-UBND-KT-11-6-2026-tang-cuong-thanh-kiem-tra-KS.txt")
+    texts = [t.text for t in doc.tasks]
+    assert not any("Các quy định của Luật Địa chất" in t or t.startswith("NQ/TW") for t in texts)
+    assert any("(i) Khai thác khoáng sản trái phép; (ii)" in t for t in texts)
