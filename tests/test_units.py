@@ -74,6 +74,11 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("Lãnh đạo Sở Công Thương chỉ đạo thực hiện", ["Lãnh đạo Sở Công Thương"]),
     ("Đoàn Kiểm tra có nhiệm vụ cụ thể theo Điều 1 Quyết định này", ["Đoàn Kiểm tra"]),
     ("Phòng Quản lý công nghiệp cơ bản nhất trí với chủ trương đầu tư", ["Phòng Quản lý công nghiệp"]),
+    # verbs of the laws of rounds I and J (session 6)
+    ("Đoàn kiểm tra tiến hành thu thập, xem xét, đánh giá thông tin", ["Đoàn kiểm tra"]),
+    ("Đoàn kiểm tra lập biên bản kiểm tra", ["Đoàn kiểm tra"]),
+    ("Ủy ban nhân dân cấp tỉnh thành lập Hội đồng đánh giá", ["Ủy ban nhân dân cấp tỉnh", "Hội đồng"]),
+    ("Bộ trưởng các bộ thừa ủy quyền của Chính phủ hướng dẫn", ["Bộ trưởng các bộ", "Chính phủ"]),
 ])
 def test_unit_names_end_before_a_predicate(text, names):
     assert [m.name for m in find_units(text)] == names
