@@ -295,6 +295,8 @@ def _subject(text: str) -> list[UnitMention]:
     return _subject_at_start(text)
 
 
+FIELD_TAIL = re.compile(r"\s+(?:thực\s+hiện\s+nhiệm\s+vụ\s+)?trong\s+(?:quản\s+lý\s+nhà\s+nước|lĩnh\s+vực)\b.*$")
+"""The field a named body acts in, after its name in a duty heading; a regulated party keeps its own."""
 REGULATED_PARTY = r"(?:Các\s+|Mọi\s+)?(?:tổ\s+chức|đơn\s+vị|doanh\s+nghiệp|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+đầu\s+tư)\b"
 """The opening words of a party a provision regulates ("Tổ chức, cá nhân ...", "Chủ đầu tư ...")."""
 REGULATED_SUBJECT = re.compile(
@@ -628,6 +630,8 @@ def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     if qualified_party:
         text = capitalise(text)  # "Nghĩa vụ của chủ đầu tư xây dựng hạ tầng ..." -> "Chủ đầu tư xây dựng hạ tầng ..."
     mentions = find_units(text)
+    if mentions and mentions[0].start == 0 and not re.match(REGULATED_PARTY, text, re.I):
+        text = FIELD_TAIL.sub("", text)  # "Trách nhiệm của Ủy ban nhân dân cấp xã trong lĩnh vực ...": the body
     units: list[str] = []
     if members := _definition_members(_definition_text(heading, ctx.structure.blocks)):
         units = members

@@ -1,5 +1,7 @@
 """Who leads a task when its text names nobody (ANNOTATION §4), on real documents, and the unit recogniser."""
 
+import re
+
 import pytest
 
 from pipeline import extract
@@ -212,6 +214,17 @@ def test_a_law_article_on_duties_hands_its_clauses_to_the_party_it_names(corpus)
     assert len(duties) >= 4
     assert all(t.lead_units == ["Chủ đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp"] for t in duties)
     assert not [t for t in doc.tasks if (t.section or "").startswith("Điều 18.")]
+
+
+def test_a_duties_heading_gives_the_body_without_its_field(corpus):
+    """Nghị định 139/2025's "Điều 17. Trách nhiệm của Ủy ban nhân dân cấp xã trong lĩnh vực quản lý chợ": the lead is
+    the body ("Ủy ban nhân dân cấp xã"); the field it acts in is no part of its name (a regulated party, "Các tổ chức
+    hoạt động trong lĩnh vực ...", keeps its qualifier: the test above)."""
+    doc = extract(corpus / "laocai/kccn-sct-vn__ND-139-2025-phan-dinh-tham-quyen-2-cap-BCT.txt")
+    heading = re.compile(r"Điều \d+\. Trách nhiệm của Ủy ban nhân dân cấp xã trong")
+    fields = [t for t in doc.tasks if heading.match(t.section or "")]
+    assert len({t.section for t in fields}) >= 5
+    assert all(t.lead_units[0] == "Ủy ban nhân dân cấp xã" for t in fields)
 
 
 def test_a_duties_heading_lists_its_units_and_a_bare_role_stands_for_itself(corpus):
