@@ -26,9 +26,13 @@ DAY = re.compile(
 
 def document_info(structure: Structure) -> DocumentInfo:
     header = structure.header
-    issuer, parent = _issuer(header.issuer_lines, structure)
+    issuer_lines, title = header.issuer_lines, header.doc_type_line
+    if untitled_memo := _title_without_issuer(header):  # "NHẬN XÉT, PHẢN BIỆN PHÁP LÝ" atop a memo: its type
+        issuer_lines, title = [], untitled_memo
+    issuer, parent = _issuer(issuer_lines, structure)
     info = DocumentInfo(
-        doc_type=_doc_type(header.doc_type_line, header.subject, header.symbol),
+        doc_type=_doc_type(title, header.subject, header.symbol)
+        or (_display(untitled_memo, structure.text) if untitled_memo else None),
         number=header.number,
         symbol=header.symbol,
         issuer=issuer,
@@ -50,6 +54,14 @@ def document_info(structure: Structure) -> DocumentInfo:
                 ref.span = (ref.span[0] + start, ref.span[1] + start)
             info.references.append(ref)
     return info
+
+
+def _title_without_issuer(header) -> str | None:
+    """The one upper-case line atop a text with no title, number, date or unit name in its header: a memo's title."""
+    lines = header.issuer_lines
+    if len(lines) != 1 or header.doc_type_line or header.number or header.symbol or header.date:
+        return None
+    return None if unit_heads().search(_title_case(lines[0])) else lines[0]
 
 
 def _iso(parts: tuple[str | None, str | None, str | None] | None) -> str | None:

@@ -124,7 +124,21 @@ def _drop_emphasis(line: str) -> str:
     return re.sub(r"(?<=\S)\*|\*(?=\S)", "", line)
 
 
-MOTTO_IN_LINE = re.compile(r"C[ỘO]NG\s+H[OÒ]À?A?\s+XÃ\s+H[ỘO]I", re.I)
+MOTTO_IN_LINE = re.compile(r"C[ỘO]NG\s+H[OÒÕ]À?A?\s+XÃ\s+H[ỘO]I", re.I)  # "HÕA": a legacy glyph of "HÒA"
+MOTTO_AFTER_TEXT = re.compile(
+    rf"(?<=\S)(?<!NƯỚC)[\s_|]+(?=(?:{MOTTO_IN_LINE.pattern}\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|Độc\s+lập\s*[-–]\s*Tự\s+do.*)\s*$)",
+    re.I,
+)  # not "CHÍNH PHỦ NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM VÀ ..." in a treaty's title
+DATE_AFTER_NUMBER = re.compile(r"^(Số\b.{3,60}?)\s(?=[A-ZĐ]\w*(?:\s+[A-ZĐ]\w*){0,3},\s*ngày\b)")
+
+
+def _open_right_column(line: str) -> str:
+    """A header line read without its column gap (OCR) gets one where the right column starts: before the motto, or
+    before the place and date that follow the number ("Số: 11/2026/QĐ-UBND Lào Cai, ngày 29 ...")."""
+    if _column_gap(line):
+        return line
+    line = MOTTO_AFTER_TEXT.sub("     ", line, count=1)
+    return DATE_AFTER_NUMBER.sub(r"\1     ", line, count=1)
 
 
 def _read_columns(lines: list[str]) -> list[str]:
@@ -140,6 +154,8 @@ def _read_columns(lines: list[str]) -> list[str]:
         zones.append((closing, end))
         if end < len(lines):
             zones.append((end, min(len(lines), end + _header_end(lines[end:]))))
+    header_end = zones[0][1]
+    lines = [_open_right_column(line) for line in lines[:header_end]] + lines[header_end:]
     out = list(lines)
     for start, end in reversed(zones):
         out[start:end] = _split_zone(lines[start:end])
@@ -181,11 +197,17 @@ def _split_zone(lines: list[str]) -> list[str]:
     return [*left, "", *right]
 
 
+LOCAL_BODY = re.compile(r"(?:[ỦU][YỶ]\s+BAN|HỘI\s+ĐỒNG)\s+NHÂN\s+DÂN|UBND|HĐND")
+LOCAL_PLACE = re.compile(r"(?:TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG)\s+[^\W\d]")
+"""A council or committee whose place is printed after a wide gap ("ỦY BAN NHÂN DÂN      TỈNH LÀO CAI"): one name."""
+
+
 def _column_gap(line: str) -> re.Match[str] | None:
     """The run of spaces between two columns, not a blank left for a number or a day."""
     for match in COLUMN_GAP.finditer(line):
         before, after = line[: match.start(1)], line[match.end(1) :]
-        if not BLANK_FILL.search(before) and not BLANK_FILL.match(after):
+        if not BLANK_FILL.search(before) and not BLANK_FILL.match(after) and not (
+                LOCAL_BODY.fullmatch(before.strip()) and LOCAL_PLACE.match(after)):
             return match
     return None
 

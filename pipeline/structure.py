@@ -18,7 +18,7 @@ from pipeline.lexicon import data_rows, fold, folded_doc_types
 from pipeline.tables import Table, find_tables, table_at
 
 MOTTO = re.compile(
-    r"^(CỘNG\s+H(?:OÀ|ÒA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)", re.I
+    r"^(CỘNG\s+H(?:OÀ|ÒA|ÕA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)", re.I
 )
 RULE = re.compile(r"^[\s_\-=*.–—]{3,}$")
 NUMBER_LINE = re.compile(

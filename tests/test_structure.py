@@ -93,9 +93,34 @@ def test_header_of_each_genre(corpus, rel, doc_type, number, symbol):
 
 
 def test_an_issuer_name_wrapped_over_lines_is_read_whole(corpus):
-    """"CỤC ĐỔI MỚI SÁNG TẠO, / CHUYỂN ĐỔI XANH VÀ / KHUYẾN CÔNG": a line ending in a comma or "VÀ" goes on."""
+    """"CỤC ĐỔI MỚI SÁNG TẠO, / CHUYỂN ĐỔI XANH VÀ / KHUYẾN CÔNG": a line ending in a comma or "VÀ" goes on; the
+    motto printed with a legacy glyph ("CỘNG HÕA") is no part of the parent issuer."""
     info = extract(corpus / "laocai/kccn-sct-vn__1178-DCK-CTT-huong-dan-CCN-dia-gioi-moi.txt").document
     assert info.issuer == "Cục Đổi mới sáng tạo, chuyển đổi xanh và Khuyến công"
+    assert info.parent_issuer == "BỘ CÔNG THƢƠNG"
+
+
+@pytest.mark.parametrize(
+    ("rel", "issuer", "place", "issued_date"),
+    [
+        # OCR without column gaps: "ỦY BAN NHÂN DÂN _ CỘNG HÒA XÃ HỘI ..." / "Số: II /2026/QĐ-UBND Lào Cai, ngày 29 ..."
+        ("laocai/xd-sct-vn__QD-11-2026-QD-UBND-Lao-Cai-OCR.txt", "Ủy ban nhân dân tỉnh Lào Cai", "Lào Cai",
+         "2026-01-29"),
+        ("laocai/xd-sct-vn__ND-217-2026-quan-ly-hoat-dong-xay-dung-OCR.txt", "Chính phủ", "Hà Nội", "2026-06-19"),
+        # "ỦY BAN NHÂN DÂN                TỈNH LÀO CAI" on one line is one name, not two columns
+        ("laocai/qlks-sct-vn__KH-UBND-trien-khai-Chi-thi-11-CT-TU-QLNN-khoang-san.txt", "Ủy ban nhân dân tỉnh Lào Cai",
+         "Lào Cai", "2026"),
+    ],
+)
+def test_header_columns_read_without_or_across_a_gap(corpus, rel, issuer, place, issued_date):
+    info = extract(corpus / rel).document
+    assert (info.issuer, info.place, info.issued_date) == (issuer, place, issued_date)
+
+
+def test_a_memo_title_is_its_type_not_its_issuer(corpus):
+    """A memo headed only "NHẬN XÉT, PHẢN BIỆN PHÁP LÝ" (no unit, number or date) has that type and no issuer."""
+    info = extract(corpus / "laocai/kho-vlncn-sct-vn__Nhan_xet_phan_bien_ho_so_kho_VLNCN_NgoiNhu1A.txt").document
+    assert (info.doc_type, info.issuer) == ("Nhận xét, phản biện pháp lý", None)
 
 
 def test_a_licence_dated_above_its_signature(corpus):
