@@ -291,13 +291,17 @@ def detect(text: str, sample: int = 200_000) -> str | None:
 def fix_text(text: str, encoding: str | None = None) -> tuple[str, str | None]:
     """Convert the lines of ``text`` written in a legacy encoding; return the text and the encoding.
 
-    ``encoding`` is detected when not given. Lines that hold Vietnamese Unicode
+    Words of a PDF text layer that gives glyph numbers (:mod:`pipeline.glyphs`) are
+    read back first ("pdf-glyphs"). ``encoding`` is detected when not given. Lines that hold Vietnamese Unicode
     letters, and lines whose conversion would lose syllables, are kept as they
     are: a document can mix Unicode and legacy fonts.
     """
+    from pipeline.glyphs import fix_glyphs  # here: that module reads syllables with this one
+
+    text, read_back = fix_glyphs(text)
     encoding = encoding or detect(text)
     if encoding is None:
-        return text, None
+        return text, "pdf-glyphs" if read_back else None
     out = []
     for line in text.split("\n"):
         if line.strip() and not _VIET_UNICODE.search(line):

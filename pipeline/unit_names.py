@@ -48,6 +48,8 @@ HEADING_VERB = re.compile(r"(?<!\w)(?:có|là|được|phải|chịu|sau\s+đây
 """A heading with a verb is a sentence ("Bộ Tài chính có trách nhiệm"), not a unit name."""
 DEPARTMENT_HEADS = frozenset({"Sở", "Bộ", "Phòng", "Vụ"})
 """Heads whose name is a field of work, so that "Sở Tài chính và Xây dựng" is two Sở when both fields are known."""
+PURPOSE = re.compile(r"\s+\(?để\s.*$")
+"""Why a recipient gets the copy ("Phòng QLNL để phối hợp"): no part of its name."""
 LOOSE_END = re.compile(r"\s(?:tại|của|về|và|các|với|cho|theo)$")
 """A name cut short ("Bộ phận Tiếp nhận và Trả kết quả của Sở Công Thương tại")."""
 
@@ -478,7 +480,7 @@ def _recipient_names(lines: list[str], gazetteer: Gazetteer) -> list[str]:
     for line in _join_wrapped(lines, gazetteer):
         line = line.replace("ƣ", "ư").replace("Ƣ", "Ư")  # a PDF font that maps ư to ƣ
         if not NOT_UNIT.match(line):
-            names += [n for n in expand_list(line, gazetteer) if _is_name(n)]
+            names += [n for n in expand_list(PURPOSE.sub("", line), gazetteer) if _is_name(n)]
     return names
 
 
