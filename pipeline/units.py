@@ -89,7 +89,7 @@ def _find_units(text: str) -> tuple[UnitMention, ...]:
     out: list[UnitMention] = []
     pos = 0
     for match in _unit_pattern().finditer(text):
-        if match.start() < pos or _false_heads().match(text, match.start()):
+        if match.start() < pos or _false_heads().match(text, match.start()) or IN_TITLE.search(text, 0, match.start()):
             continue
         end = _name_end(text, match.end(), match.start())
         name = text[match.start() : end].strip(" ,;:-–")
@@ -100,6 +100,8 @@ def _find_units(text: str) -> tuple[UnitMention, ...]:
     return tuple(out)
 
 
+IN_TITLE = re.compile(r"(?:Luật|Pháp\s+lệnh)\s+$")
+"""A head inside a law's title ("Luật Điện lực", "Luật Thanh tra") names no unit."""
 LIST_CONTINUATION = re.compile(
     r",\s*(ban|ngành|đoàn\s+thể|đơn\s+vị|địa\s+phương|phường|xã|huyện|quận|thị\s+xã|thành\s+phố|thị\s+trấn|cá\s+nhân)(?!\w)"
 )
