@@ -21,11 +21,13 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
+from itertools import islice
 
 from pipeline.legacy import TONES, is_syllable
 
 MIN_GLYPHS = 10
 """Shifted Vietnamese letters a text must hold before any word is read back."""
+SHIFTED_LETTER = re.compile("[\u04a4-\u04fd]")
 TRAILING = re.compile(r"[.,;:)]+$")
 EDGES = re.compile(r"(?P<head>[(\"“]*)(?P<body>.*?)(?P<tail>[.,;:)]*)", re.S)
 WORD = re.compile(r"[^ \t\n\v\f\r]+")  # not \S: Python counts \x1c-\x1f (shifted digits) as white space
@@ -57,7 +59,7 @@ def _tables() -> tuple[dict[int, str], dict[int, str], frozenset[str]]:
 
 def has_glyph_text(text: str) -> bool:
     """Does ``text`` hold enough shifted Vietnamese letters to be a glyph-numbered text layer?"""
-    return sum(0x04A4 <= ord(c) <= 0x04FD for c in text) >= MIN_GLYPHS
+    return next(islice(SHIFTED_LETTER.finditer(text), MIN_GLYPHS - 1, None), None) is not None
 
 
 def read_word(word: str) -> str:
