@@ -80,6 +80,9 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("Đoàn kiểm tra tiến hành thu thập, xem xét, đánh giá thông tin", ["Đoàn kiểm tra"]),
     ("Đoàn kiểm tra lập biên bản kiểm tra", ["Đoàn kiểm tra"]),
     ("Ủy ban nhân dân cấp tỉnh thành lập Hội đồng đánh giá", ["Ủy ban nhân dân cấp tỉnh", "Hội đồng"]),
+    # "Quyết định thành lập" is the decision, not the verb (the seed gold's "Ủy ban nhân dân ... Quyết định thành lập")
+    ("mời Ủy ban nhân dân các xã, phường có cụm công nghiệp chưa có Quyết định thành lập đến làm việc",
+     ["Ủy ban nhân dân các xã, phường có cụm công nghiệp chưa có Quyết định thành lập"]),
     ("Bộ trưởng các bộ thừa ủy quyền của Chính phủ hướng dẫn", ["Bộ trưởng các bộ", "Chính phủ"]),
     ("Nghị định số 62/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều", ["Chính phủ"]),
     ("theo Luật Điện lực, Pháp lệnh Thanh tra, Sở Xây dựng chủ trì", ["Sở Xây dựng"]),  # heads inside law titles
