@@ -123,8 +123,11 @@ HANDED_TO = re.compile(r"^(?:Giao|Đề\s+nghị|Mời|Kiến\s+nghị(?:\s+vớ
 """The verb of a heading that hands its part to the unit after it ("Giao Sở Tài chính", "Kiến nghị Bộ Xây dựng")."""
 EXECUTION = re.compile(r"^(?:Tổ\s+chức\s+thực\s+hiện|TỔ\s+CHỨC\s+THỰC\s+HIỆN)")
 IN_CHARGE = re.compile(r"^(?P<unit>[^,;:]{3,80}?)\s+(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+)?chủ\s+trì\b")
-FRONTED = re.compile(r"^\s*,?\s*(?:theo|căn\s+cứ|trong\s+phạm\s+vi|trên\s+cơ\s+sở)\b", re.I)
-"""An adverbial between a subject and its verb ("Các Sở theo chức năng, nhiệm vụ được giao chủ động ...")."""
+FRONTED = re.compile(
+    r"^\s*,?\s*(?:theo|căn\s+cứ|trong\s+phạm\s+vi|trên\s+cơ\s+sở|định\s+kỳ|h[ằà]ng\s+năm)\b", re.I
+)
+"""An adverbial between a subject and its verb ("Các Sở theo chức năng, nhiệm vụ được giao chủ động ...", "Các Sở,
+ngành định kỳ hàng năm ... báo cáo")."""
 GROUP_DEFINITION = re.compile(
     r"^(?P<group>(?:[Cc]ác\s+)?(?:[Đđ]ơn\s+vị|[Cc]hủ\s+đầu\s+tư|[Cc]ơ\s+quan|[Tt]hành\s+viên|[Dd]oanh\s+nghiệp"
     r"|[Tt]ổ\s+chức|[Ss]ở|[Nn]hà\s+thầu|[Đđ]ịa\s+phương)[^:;()]{0,70}?)"

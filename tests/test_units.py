@@ -86,6 +86,8 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("Bộ trưởng các bộ thừa ủy quyền của Chính phủ hướng dẫn", ["Bộ trưởng các bộ", "Chính phủ"]),
     ("Nghị định số 62/2025/NĐ-CP của Chính phủ quy định chi tiết một số điều", ["Chính phủ"]),
     ("theo Luật Điện lực, Pháp lệnh Thanh tra, Sở Xây dựng chủ trì", ["Sở Xây dựng"]),  # heads inside law titles
+    ("Các Sở, ngành, địa phương định kỳ hàng năm hoặc đột xuất báo cáo Ủy ban nhân dân tỉnh",
+     ["Các Sở, ngành, địa phương", "Ủy ban nhân dân tỉnh"]),
 ])
 def test_unit_names_end_before_a_predicate(text, names):
     assert [m.name for m in find_units(text)] == names
