@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 
+from pipeline.legacy import is_syllable
 from pipeline.lexicon import doc_type_by_abbreviation, fold, folded_doc_types
 from pipeline.models import DocumentInfo
 from pipeline.references import find_references
@@ -57,11 +58,16 @@ def document_info(structure: Structure) -> DocumentInfo:
 
 
 def _title_without_issuer(header) -> str | None:
-    """The one upper-case line atop a text with no title, number, date or unit name in its header: a memo's title."""
+    """The one upper-case line atop a text with no title or date in its header: a known type ("PHƯƠNG ÁN NỔ MÌN" over
+    its number), or, with no number either, any line that names no unit (a memo's "NHẬN XÉT, PHẢN BIỆN PHÁP LÝ")."""
     lines = header.issuer_lines
-    if len(lines) != 1 or header.doc_type_line or header.number or header.symbol or header.date:
+    if len(lines) != 1 or header.doc_type_line or header.date:
         return None
-    return None if unit_heads().search(_title_case(lines[0])) else lines[0]
+    if _doc_type(lines[0], None, None):
+        return lines[0]
+    if header.number or header.symbol or unit_heads().search(lines[0][:1] + lines[0][1:].lower()):
+        return None
+    return lines[0]
 
 
 def _iso(parts: tuple[str | None, str | None, str | None] | None) -> str | None:
@@ -123,9 +129,16 @@ def _display(name: str, text: str) -> str:
     return _title_case(name)
 
 
+def _abbreviation(word: str) -> bool:
+    """An upper-case abbreviation ("UBND", "QĐ-SCT", "ĐLVN") or a Roman numeral ("VIII"): not a syllable, at most one
+    vowel."""
+    return word.isupper() and (bool(re.fullmatch(r"[IVXLC]+", word)) or (
+        not is_syllable(word) and len(re.findall(r"[AEIOUY]", fold(word))) <= 1))
+
+
 def _title_case(name: str) -> str:
-    """Sentence case, place names after "tỉnh", "thành phố" ... capitalised."""
-    lower = name.lower()
+    """Sentence case, place names after "tỉnh", "thành phố" ... capitalised, abbreviations ("UBND") kept."""
+    lower = " ".join(w if _abbreviation(w.strip(",.;:()")) else w.lower() for w in name.split(" "))
     lower = re.sub(r"\b(ủy ban nhân dân|uỷ ban nhân dân)\b", "Ủy ban nhân dân", lower)
     lower = re.sub(
         r"\b(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s+(.+)$",

@@ -123,6 +123,14 @@ def test_a_memo_title_is_its_type_not_its_issuer(corpus):
     assert (info.doc_type, info.issuer) == ("Nhận xét, phản biện pháp lý", None)
 
 
+def test_a_plan_headed_by_its_type_has_no_issuer(corpus):
+    """A blasting plan opens with "PHƯƠNG ÁN NỔ MÌN / Số: 01/PANM" and no issuer block: the line is its type, not an
+    issuer (it used to become the lead unit of all its tasks through the issuer fallback)."""
+    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__PANM-Thanh-Huong-chinh-sua-2026.txt")
+    assert (doc.document.doc_type, doc.document.issuer, doc.document.number) == ("Phương án", None, "01")
+    assert not any("Phương án nổ mìn" in u for t in doc.tasks for u in t.lead_units)
+
+
 def test_a_licence_dated_above_its_signature(corpus):
     """A licence prints "Lào Cai, ngày       tháng 7 năm 2026" after its articles, above the signature: the place and
     the month are still the document's (ANNOTATION §1: "YYYY-MM" when the day is blank)."""
