@@ -19,7 +19,7 @@ demo: install  ## extract the bundled sample notice and print its tasks
 	$(BIN)/nhiemvu extract data/samples --out out/demo --quiet
 	$(BIN)/nhiemvu show data/samples/dongthap-skhcn-tb-2020-06.txt
 	@echo
-	@echo "Dataset written to out/demo/: documents.jsonl, tasks.parquet, documents.parquet, references.parquet, errors.jsonl"
+	@echo "Dataset written to out/demo/: documents.jsonl, tasks.parquet, documents.parquet, references.parquet, errors.jsonl, manifest.jsonl"
 	$(BIN)/nhiemvu evaluate data/gold out/demo
 
 test: install  ## run the test suite (tests needing ../shared skip when it is absent)

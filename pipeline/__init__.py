@@ -2,9 +2,10 @@
 
 The public API::
 
-    from pipeline import extract
+    from pipeline import extract, suggest
     doc = extract("notice.txt")          # a path, or the text itself
     doc.tasks[0].lead_units
+    suggest("Rà soát quy hoạch cụm công nghiệp", k=5, candidates=None)   # lead units for a draft task
 
 Stages, one module each: read -> normalise -> structure -> extract
 (header, units, actions, deadlines, references) -> tasks -> screen -> dataset.
@@ -33,6 +34,7 @@ __all__ = [
     "extract",
     "extract_text",
     "looks_administrative",
+    "suggest",
 ]
 __version__ = "0.1.0"
 
@@ -68,3 +70,15 @@ def extract(path_or_text: str | Path, doc_id: str | None = None) -> Document:
 def looks_administrative(info: DocumentInfo) -> bool:
     """Does the header have at least one mark of an administrative document (type, number, date, issuer)?"""
     return any(x is not None for x in (info.doc_type, info.symbol, info.issued_date, info.issuer))
+
+
+def suggest(text: str, k: int = 5, candidates: list[str] | None = None) -> list:
+    """Rank lead units for a draft task text with the shipped suggester (:mod:`pipeline.suggester`).
+
+    ``candidates`` restricts and normalises the ranking to those unit names (the draft's addressees, the
+    organisation's units), units never seen in training included. Each suggestion has its unit, its score and the
+    past tasks behind it.
+    """
+    from pipeline.suggester import suggest as rank  # the model loads on first use, not on import
+
+    return rank(text, k=k, candidates=candidates)

@@ -64,6 +64,11 @@ def extract_run(archive: Path, out: Path, workers: int) -> tuple[float, float]:
     return seconds, peak
 
 
+def _progress(message: str) -> None:
+    """A line on stderr while the runs go on (the table comes at the end)."""
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -73,8 +78,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         files = build_archive(args.corpus, args.docs, args.seed, Path(tmp) / "archive")
         syllables = sum(len(re.findall(r"\w+", p.read_text(encoding="utf-8"))) for p in files)
+        _progress(f"{len(files)} documents sampled; 1/3 the baseline: underthesea word_tokenize alone")
         base = tokenizer_alone(files)
+        _progress(f"baseline {base:.0f} s; 2/3 nhiemvu extract, 1 worker")
         one, rss_one = extract_run(Path(tmp) / "archive", Path(tmp) / "out1", 1)
+        _progress(f"1 worker {one:.0f} s; 3/3 nhiemvu extract, 2 workers")
         two, rss_two = extract_run(Path(tmp) / "archive", Path(tmp) / "out2", 2)
     print(f"archive: {len(files)} documents sampled from {args.corpus} (seed {args.seed}), {syllables:,} syllables")
     print("| run | seconds | documents/s | syllables/s | vs tokenizer alone | peak RSS (MB) |")

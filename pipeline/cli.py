@@ -60,7 +60,12 @@ def extract_command(paths: tuple[Path, ...], out_dir: Path, table_format: str, w
 @click.option("--json", "as_json", is_flag=True, help="Print the contract JSON instead of a table.")
 def show_command(path: Path, as_json: bool) -> None:
     """Print one document's header and tasks as a readable table."""
-    document = extract(path)
+    from pipeline.read import ReadError
+
+    try:
+        document = extract(path)
+    except ReadError as error:  # NotADocument included: one line, as in a batch's errors table
+        raise click.ClickException(f"{path}: {error.kind}: {error.message}") from error
     if as_json:
         click.echo(json.dumps(document.model_dump(), ensure_ascii=False, indent=1))
         return
@@ -127,9 +132,10 @@ def stats_command(out_dir: Path) -> None:
         kind = (d.get("document") or {}).get("doc_type") or "?"
         n_docs[kind] += 1
         by_type[kind] += len(d.get("tasks") or [])
-    click.echo(f"{'doc_type':20s} {'documents':>9s} {'tasks':>7s}")
+    width = max([len("doc_type"), *map(len, n_docs)])
+    click.echo(f"{'doc_type':{width}s} {'documents':>9s} {'tasks':>7s}")
     for kind, count in n_docs.most_common():
-        click.echo(f"{kind:20s} {count:9d} {by_type[kind]:7d}")
+        click.echo(f"{kind:{width}s} {count:9d} {by_type[kind]:7d}")
 
 
 @main.group("annotations")
@@ -248,7 +254,7 @@ def suggest_command(text: str, k: int, candidates: tuple[str, ...], as_json: boo
     """Rank lead units for a draft task TEXT, with the past tasks behind each suggestion."""
     from dataclasses import asdict
 
-    from pipeline.suggest import suggest
+    from pipeline.suggester import suggest
 
     ranked = suggest(text, k=k, candidates=list(candidates) or None)
     if as_json:

@@ -1,8 +1,9 @@
 """`nhiemvu sql DATASET "select ..."`: DuckDB over a dataset's Parquet tables.
 
 Reads a dataset folder written by ``nhiemvu extract`` (``tasks.parquet``,
-``documents.parquet``, ``references.parquet``) or by the distributed engine
-(``tasks/``, ``documents/``, ``references/`` folders of Parquet parts); exposes
+``documents.parquet``, ``references.parquet``), by the distributed engine
+(``tasks/``, ``documents/``, ``references/`` folders of Parquet parts) or with
+``--format csv`` (the tables are then built from ``documents.jsonl``); exposes
 them as the views ``tasks``, ``documents`` and ``references_`` (``references``
 is an SQL keyword) and runs one query. Nothing is written.
 """
@@ -27,13 +28,14 @@ EXAMPLES = {
 }
 
 
-def _source(dataset: Path, name: str) -> str:
+def _source(dataset: Path, name: str) -> str | None:
+    """The Parquet file or parts of one table, or None when the dataset has none."""
     single, folder = dataset / f"{name}.parquet", dataset / name
     if single.exists():
         return str(single)
     if folder.is_dir():
         return str(folder / "**" / "*.parquet")
-    raise FileNotFoundError(f"{dataset} has no {name}.parquet (run `nhiemvu extract ... --out {dataset}` first)")
+    return None
 
 
 def connect(dataset: Path):
@@ -41,10 +43,29 @@ def connect(dataset: Path):
     import duckdb
 
     con = duckdb.connect()
+    built = None
     for name, view in (("tasks", "tasks"), ("documents", "documents"), ("references", "references_")):
-        path = _source(dataset, name).replace("'", "''")
-        con.execute(f"create view {view} as select * from read_parquet('{path}', union_by_name = true)")
+        if (path := _source(dataset, name)) is not None:
+            path = path.replace("'", "''")
+            con.execute(f"create view {view} as select * from read_parquet('{path}', union_by_name = true)")
+            continue
+        built = built or _tables_from_documents(dataset)
+        con.register(view, built[name])
     return con
+
+
+def _tables_from_documents(dataset: Path) -> dict:
+    """The three tables of a dataset without Parquet (``--format csv``), built from its documents.jsonl."""
+    import pyarrow as pa
+
+    from pipeline.dataset import COLUMNS, TABLES, _arrow_schema, _iter_jsonl, table_rows
+
+    documents = dataset / "documents.jsonl"
+    if not documents.exists():
+        raise FileNotFoundError(f"{dataset} has no tables and no documents.jsonl "
+                                f"(run `nhiemvu extract ... --out {dataset}` first)")
+    rows = table_rows(list(_iter_jsonl(documents)))
+    return {name: pa.Table.from_pylist(rows[name], schema=_arrow_schema(COLUMNS[name])) for name in TABLES}
 
 
 def run(dataset: Path, sql: str) -> tuple[list[str], list[tuple]]:

@@ -945,7 +945,7 @@ def export_hf(dataset: str | Path, out_dir: str | Path, force: bool = False) -> 
             for name in TABLES:
                 shutil.copyfile(source / f"{name}.parquet", build / "data" / f"{name}.parquet")
         else:
-            write_tables(_read_jsonl(source / "documents.jsonl"), build / "data", "parquet")
+            write_tables(source / "documents.jsonl", build / "data", "parquet")
         for name in ("documents.jsonl", "manifest.jsonl", "errors.jsonl"):
             if (source / name).exists():
                 shutil.copyfile(source / name, build / "raw" / name)

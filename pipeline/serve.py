@@ -216,7 +216,7 @@ def suggest_units(text: str, k: int = 5, candidates: list[str] | None = None) ->
 
 @lru_cache(maxsize=SUGGEST_CACHE)
 def _cached_suggest(text: str, k: int, candidates: tuple[str, ...] | None) -> list[dict[str, Any]]:
-    from pipeline.suggest import suggest
+    from pipeline.suggester import suggest
 
     return [asdict(s) for s in suggest(text, k=k, candidates=None if candidates is None else list(candidates))]
 

@@ -33,7 +33,7 @@ from pipeline.annotations import load_gold, load_split
 from pipeline.classify import MODELS, ActionTypeClassifier
 from pipeline.evaluate import PRF, norm
 from pipeline.screen import TaskScreen, using_screen
-from pipeline.suggest import AssigneeSuggester, unit_key
+from pipeline.suggester import AssigneeSuggester, unit_key
 from pipeline.unit_tagger import UnitTagger, using_tagger
 
 ROOT = Path(__file__).resolve().parent.parent

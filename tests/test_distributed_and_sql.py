@@ -81,3 +81,32 @@ def test_sql_errors_are_clear(sources, tmp_path):
     assert result.exit_code != 0 and "nonsense" in result.output
     result = CliRunner().invoke(main, ["sql", str(out), "--examples"])
     assert "most-cited directives" in result.output
+
+
+def test_every_dataset_layout_answers_sql_and_exports(sources, tmp_path):
+    """A dataset written with --format csv or --partitioned answers the same SQL as the Parquet one and exports to
+    the same Hugging Face tables (both failed before: sql wanted tasks.parquet, export passed rows as a path)."""
+    pytest.importorskip("duckdb")
+    pytest.importorskip("distributed")
+    layouts = {"parquet": [], "csv": ["--format", "csv"], "partitioned": ["--scheduler", "local", "--partitioned"]}
+    answers, exported = {}, {}
+    for name, options in layouts.items():
+        _extract(sources, "--out", tmp_path / name, "--workers", "1", *options)
+        query = "select unit, count(*) as n from tasks, unnest(lead_units) t(unit) group by unit order by n desc, unit"
+        answers[name] = CliRunner().invoke(main, ["sql", str(tmp_path / name), query, "--csv"]).output
+        result = CliRunner().invoke(main, ["export", str(tmp_path / name), "--hf", str(tmp_path / f"hf-{name}")])
+        assert result.exit_code == 0, result.output
+        exported[name] = sorted(p.name for p in (tmp_path / f"hf-{name}" / "data").iterdir())
+    assert answers["csv"] == answers["parquet"] == answers["partitioned"] and "Sở Công Thương" in answers["csv"]
+    assert exported["csv"] == exported["parquet"] == exported["partitioned"] == [
+        "documents.parquet", "references.parquet", "tasks.parquet"]
+
+
+def test_show_reports_a_bad_file_in_one_line(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "notes.txt").write_text("Ghi chú cá nhân, không phải văn bản hành chính.\n", encoding="utf-8")
+    for name, kind in (("empty.txt", "empty"), ("notes.txt", "not_a_document")):
+        result = CliRunner().invoke(main, ["show", str(tmp_path / name)])
+        assert result.exit_code == 1
+        assert result.output.startswith("Error: ") and f": {kind}: " in result.output
+        assert "Traceback" not in result.output and len(result.output.splitlines()) == 1

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.classify import ActionTypeClassifier, default_model_path, predict_actions
 from pipeline.models import ACTION_TYPES
-from pipeline.suggest import AssigneeSuggester, suggest
+from pipeline.suggester import AssigneeSuggester, suggest
 from tests.conftest import ROOT
 
 
@@ -34,6 +34,20 @@ def test_suggestions_restricted_to_candidates_with_evidence():
     assert not unseen.seen_in_training
     names = [s.unit for s in suggest("Kiểm tra, xử lý vi phạm khai thác khoáng sản trái phép", k=3)]
     assert len(names) == 3 and "Công an tỉnh" in names
+
+
+def test_pipeline_suggest_is_the_function_the_readme_shows():
+    """`pipeline.suggest(text, k=5, candidates=None)` (issue #5, README): a function, also after the module behind it
+    is imported; the evidence of a suggestion shows each past text once."""
+    import pipeline
+    import pipeline.suggester  # importing the module must not hide the function
+
+    ranked = pipeline.suggest("Rà soát quy hoạch cụm công nghiệp", k=5, candidates=None)
+    assert len(ranked) == 5 and all(s.score > 0 and s.evidence for s in ranked)
+    for suggestion in ranked:
+        texts = [e.text for e in suggestion.evidence]
+        assert len(texts) == len(set(texts))
+    assert pipeline.suggest("Rà soát quy hoạch", candidates=["Sở Công Thương"])[0].unit == "Sở Công Thương"
 
 
 def test_candidates_are_matched_after_normalisation():

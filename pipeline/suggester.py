@@ -114,12 +114,23 @@ class AssigneeSuggester(Persisted):
             similarity[indices[start:end]] += (weight / norm) * data[start:end]
         return similarity
 
+    def _distinct(self, hits: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """A unit's hits, best first, one per distinct past text: the evidence shows a text copied into two documents
+        once (the score still counts both, as chosen on dev)."""
+        seen: set[str] = set()
+        out = []
+        for similarity, index in sorted(hits, reverse=True):
+            if self.texts_[index] not in seen:
+                seen.add(self.texts_[index])
+                out.append((similarity, index))
+        return out
+
     def _score(self, hits: list[tuple[float, int]]) -> float:
         top = sorted(hits, reverse=True)[: self.neighbours]
         return sum(s for s, _ in top) / self.neighbours
 
     def _evidence(self, hits: list[tuple[float, int]], key: str) -> tuple[Evidence, ...]:
-        return tuple(Evidence(self.texts_[i], self.names_[key], round(s, 4)) for s, i in sorted(hits, reverse=True)[:3])
+        return tuple(Evidence(self.texts_[i], self.names_[key], round(s, 4)) for s, i in self._distinct(hits)[:3])
 
     def _rank_candidates(self, text: str, candidates: list[str], scored: dict[str, float],
                          per_unit: dict[str, list[tuple[float, int]]], k: int) -> list[Suggestion]:
