@@ -73,12 +73,16 @@ def _issuer_end() -> re.Pattern[str]:
     return re.compile(ISSUER_END.pattern.replace("{types}", alternation(_type_words())))
 
 
+DOCUMENT_WORDS = r"Nghị\s+[Qq]uyết|Nghị\s+[Đđ]ịnh|Chỉ\s+[Tt]hị|Thông\s+[Tt]ư|Quyết\s+[Đđ]ịnh"
+"""Another document's type after a law's title ("Luật Địa chất và khoáng sản, Nghị quyết ...") ends the title."""
+
+
 @lru_cache(maxsize=1)
 def _law_pattern() -> re.Pattern[str]:
     heads = alternation(data_words("law_titles.txt"))
     stop = (r"số|năm|có|được|về|và\s+các|để|đã|sẽ|thì|là|này|hiện\s+hành|hiệu\s+lực|thi\s+hành|quy\s+định|"
-            r"sửa\s+đổi|của|theo|tại|đối\s+với|trong|ngày|cho|các|phải|đồng\s+thời|"
-            r"và\s+(?:[Đđ]iều|khoản|điểm|" + heads + ")")
+            r"sửa\s+đổi|của|theo|tại|đối\s+với|trong|ngày|cho|các|phải|đồng\s+thời|trên|trình|thực\s+hiện|và\s+chỉ|"
+            + DOCUMENT_WORDS + r"|và\s+(?:[Đđ]iều|khoản|điểm|" + DOCUMENT_WORDS + "|" + heads + ")")
     # a title's words have no digits (a footnote mark may follow: "Luật Địa chất và khoáng sản4"); after a comma,
     # another title starts another reference ("Luật Đầu tư, Luật Xây dựng")
     return re.compile(
@@ -204,8 +208,8 @@ def _from_law(match: re.Match[str]) -> Reference | None:
     if first[:1].islower() and not (head.lower() == "bộ luật" or match["year"] or match["y"]
                                     or head in ("Công ước", "Hiệp định", "Thỏa thuận", "Thoả thuận")):
         return None
-    if re.fullmatch(r"(?:Bộ\s+)?[Ll]uật\s+(?:này|hiện\s+hành|khác)", title):
-        return None
+    if re.match(r"(?:này|hiện\s+hành|khác|và)\b", f"{first}{match['rest'] or ''}"):
+        return None  # "Luật này", "Hiệp định này": the text itself; "Hiệp định và Nghị định thư ...": no title
     kind = "Luật" if re.match(r"(?:Bộ\s+)?[Ll]uật", head) else head
     date = match["year"] or (_iso(match["d"], match["m"], match["y"]) if match["y"] else None)
     return Reference(text=match.group().strip(), type=kind, symbol=title, date=date, span=match.span())

@@ -114,6 +114,12 @@ def test_issue_examples(text, reference, deadline_text, deadline):
         ("theo quy định của Luật Thống kê đồng thời gửi Sở Công Thương", ["Luật Thống kê"]),
         ("khoản 1 Điều 50 của Luật Xây dựng và Điều 5 Nghị định", ["Luật Xây dựng"]),
         ("Luật Địa chất và khoáng sản4 quy định", ["Luật Địa chất và khoáng sản"]),
+        # session 6: a verb, "trên", or another document's type ends the title; "Luật này" cites nothing
+        ("nộp hồ sơ theo Luật Đầu tư trên Hệ thống thông tin quốc gia", ["Luật Đầu tư"]),
+        ("theo Luật Địa chất và khoáng sản, trình cơ quan có thẩm quyền", ["Luật Địa chất và khoáng sản"]),
+        ("Luật Hóa chất và Nghị định số 113/2017/NĐ-CP", ["Luật Hóa chất"]),
+        ("Luật Địa chất và khoáng sản, Nghị Quyết, Chỉ thị của Đảng", ["Luật Địa chất và khoáng sản"]),
+        ("theo quy định của Luật này và Luật Giá thực hiện", ["Luật Giá"]),
     ],
 )
 def test_a_law_title_ends_where_the_next_title_a_verb_or_a_footnote_mark_starts(text, symbols):
@@ -130,3 +136,11 @@ def test_a_standard_followed_by_its_title_and_a_code_written_with_a_capital():
     assert [r.symbol for r in find_references("Văn bản số 123/QĐ - UBND ngày 1/2/2026")] == ["123/QĐ-UBND"]
     assert [r.symbol for r in find_references("Quyết định số 1982/QĐ- TTg ngày 18/10/2016")] == ["1982/QĐ-TTg"]
 
+
+
+def test_a_treaty_naming_itself_cites_nothing():
+    """"Hiệp định này" is the treaty itself, and "Hiệp định và Nghị định thư ..." names no title (sentences of the
+    Việt Nam - Trung Quốc road transport treaty); a titled treaty is still found."""
+    text = ("Cơ quan có thẩm quyền của hai Bên ký kết thực hiện Hiệp định này, Hiệp định và Nghị định thư; "
+            "theo Hiệp định vận tải đường bộ giữa hai nước")
+    assert [r.symbol for r in find_references(text)] == ["Hiệp định vận tải đường bộ giữa hai nước"]
