@@ -57,6 +57,14 @@ def _tables() -> tuple[dict[int, str], dict[int, str], frozenset[str]]:
     return mapping, latin, frozenset(marks)
 
 
+@cache
+def _reading_tables() -> tuple[dict[int, str], ...]:
+    """The translation tables of :func:`_readings`, likeliest first: every printable character a glyph number (with the
+    Latin letters after "~"), only those up to "]", only the glyph characters."""
+    mapping, latin, marks = _tables()
+    return mapping | latin, mapping, {ord(c): mapping[ord(c)] for c in marks if ord(c) in mapping}
+
+
 def has_glyph_text(text: str) -> bool:
     """Does ``text`` hold enough shifted Vietnamese letters to be a glyph-numbered text layer?"""
     return next(islice(SHIFTED_LETTER.finditer(text), MIN_GLYPHS - 1, None), None) is not None
@@ -96,11 +104,9 @@ def _readings(word: str) -> Iterator[str]:
     Its printable ASCII characters may be glyph numbers (up to "]", and after it in the Macintosh order) or the good
     font's own letters ("tӍnh", "Thӵc"); punctuation around it may be the good font's too ("(J͵L" is "(gửi").
     """
-    mapping, latin, marks = _tables()
-    only_marks = {ord(c): mapping[ord(c)] for c in marks if ord(c) in mapping}
     m = EDGES.fullmatch(word)
     head, body, tail = m["head"], m["body"], m["tail"]
-    for table in (mapping | latin, mapping, only_marks):
+    for table in _reading_tables():
         yield word.translate(table)
         if head or tail:
             yield head + body.translate(table) + tail

@@ -15,7 +15,7 @@ from pipeline.legacy import is_syllable
 from pipeline.lexicon import doc_type_by_abbreviation, fold, folded_doc_types
 from pipeline.models import DocumentInfo
 from pipeline.references import find_references
-from pipeline.structure import Structure
+from pipeline.structure import Header, Structure
 from pipeline.units import unit_heads
 
 TERRITORY = re.compile(r"^(TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN)\b")
@@ -57,7 +57,7 @@ def document_info(structure: Structure) -> DocumentInfo:
     return info
 
 
-def _title_without_issuer(header) -> str | None:
+def _title_without_issuer(header: Header) -> str | None:
     """The one upper-case line atop a text with no title or date in its header: a known type ("PHƯƠNG ÁN NỔ MÌN" over
     its number), or, with no number either, any line that names no unit (a memo's "NHẬN XÉT, PHẢN BIỆN PHÁP LÝ")."""
     lines = header.issuer_lines
