@@ -27,6 +27,8 @@ from pipeline.legacy import TONES, is_syllable
 
 MIN_GLYPHS = 10
 """Shifted Vietnamese letters a text must hold before any word is read back."""
+MIN_VALID = 0.6
+"""Share of the words read back that must become Vietnamese syllables, or the text is kept as it is."""
 SHIFTED_LETTER = re.compile("[\u04a4-\u04fd]")
 TRAILING = re.compile(r"[.,;:)]+$")
 EDGES = re.compile(r"(?P<head>[(\"“]*)(?P<body>.*?)(?P<tail>[.,;:)]*)", re.S)
@@ -126,5 +128,17 @@ def fix_glyphs(text: str) -> tuple[str, bool]:
     """``text`` with its glyph-numbered words read back, and whether any was."""
     if not has_glyph_text(text):
         return text, False
-    fixed = WORD.sub(lambda m: read_word(m.group()), text)
+    changed = valid = 0
+
+    def read(match: re.Match[str]) -> str:
+        nonlocal changed, valid
+        word = match.group()
+        if (new := read_word(word)) != word:
+            changed += 1
+            valid += _vietnamese(_core(new))
+        return new
+
+    fixed = WORD.sub(read, text)
+    if valid < MIN_VALID * changed:  # Kazakh or Mongolian text uses these letters too: it is left alone
+        return text, False
     return fixed, fixed != text
