@@ -82,6 +82,7 @@ def _law_pattern() -> re.Pattern[str]:
     heads = alternation(data_words("law_titles.txt"))
     stop = (r"số|năm|có|được|về|và\s+các|để|đã|sẽ|thì|là|này|hiện\s+hành|hiệu\s+lực|thi\s+hành|quy\s+định|"
             r"sửa\s+đổi|của|theo|tại|đối\s+với|trong|ngày|cho|các|phải|đồng\s+thời|trên|trình|thực\s+hiện|và\s+chỉ|"
+            r"do|hết|khi|trừ|khoản|bao\s+gồm|nhiệm\s+vụ|xem\s+xét|"
             + DOCUMENT_WORDS + r"|và\s+(?:[Đđ]iều|khoản|điểm|" + DOCUMENT_WORDS + "|" + heads + ")")
     # a title's words have no digits (a footnote mark may follow: "Luật Địa chất và khoáng sản4"); after a comma,
     # another title starts another reference ("Luật Đầu tư, Luật Xây dựng")

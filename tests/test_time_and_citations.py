@@ -120,6 +120,8 @@ def test_issue_examples(text, reference, deadline_text, deadline):
         ("Luật Hóa chất và Nghị định số 113/2017/NĐ-CP", ["Luật Hóa chất"]),
         ("Luật Địa chất và khoáng sản, Nghị Quyết, Chỉ thị của Đảng", ["Luật Địa chất và khoáng sản"]),
         ("theo quy định của Luật này và Luật Giá thực hiện", ["Luật Giá"]),
+        ("theo Luật Tài nguyên nước bao gồm điều chỉnh một hoặc nhiều nội dung", ["Luật Tài nguyên nước"]),
+        ("Luật PPP khi đáp ứng điều kiện, Luật Hóa chất do Ủy ban nhân dân cấp tỉnh", ["Luật PPP", "Luật Hóa chất"]),
     ],
 )
 def test_a_law_title_ends_where_the_next_title_a_verb_or_a_footnote_mark_starts(text, symbols):
