@@ -73,6 +73,8 @@ def _issuer_end() -> re.Pattern[str]:
     return re.compile(ISSUER_END.pattern.replace("{types}", alternation(_type_words())))
 
 
+ARTICLE_BEFORE = re.compile(r"\b[Đđ]iều\s+\d+[a-z]?\s+(?:của\s+)?$")
+"""An article cited just before a law's head ("Điều 59 Luật địa chất và khoáng sản"): a title even in lower case."""
 DOCUMENT_WORDS = r"Nghị\s+[Qq]uyết|Nghị\s+[Đđ]ịnh|Chỉ\s+[Tt]hị|Thông\s+[Tt]ư|Quyết\s+[Đđ]ịnh"
 """Another document's type after a law's title ("Luật Địa chất và khoáng sản, Nghị quyết ...") ends the title."""
 
@@ -207,7 +209,8 @@ def _from_law(match: re.Match[str]) -> Reference | None:
     head, first = match["head"], match["first"]
     title = f"{head} {first}{match['rest'] or ''}".strip(" ,")
     if first[:1].islower() and not (head.lower() == "bộ luật" or match["year"] or match["y"]
-                                    or head in ("Công ước", "Hiệp định", "Thỏa thuận", "Thoả thuận")):
+                                    or head in ("Công ước", "Hiệp định", "Thỏa thuận", "Thoả thuận")
+                                    or ARTICLE_BEFORE.search(match.string, 0, match.start())):
         return None
     if re.match(r"(?:này|hiện\s+hành|khác|và)\b", f"{first}{match['rest'] or ''}"):
         return None  # "Luật này", "Hiệp định này": the text itself; "Hiệp định và Nghị định thư ...": no title

@@ -122,6 +122,9 @@ def test_issue_examples(text, reference, deadline_text, deadline):
         ("theo quy định của Luật này và Luật Giá thực hiện", ["Luật Giá"]),
         ("theo Luật Tài nguyên nước bao gồm điều chỉnh một hoặc nhiều nội dung", ["Luật Tài nguyên nước"]),
         ("Luật PPP khi đáp ứng điều kiện, Luật Hóa chất do Ủy ban nhân dân cấp tỉnh", ["Luật PPP", "Luật Hóa chất"]),
+        # a title in lower case is a citation right after an article ("Điều 59 Luật ..."), not after "của"
+        ("quy định tại điểm g khoản 2 Điều 59 Luật địa chất và khoáng sản).", ["Luật địa chất và khoáng sản"]),
+        ("theo quy định của luật chuyên ngành", []),
     ],
 )
 def test_a_law_title_ends_where_the_next_title_a_verb_or_a_footnote_mark_starts(text, symbols):
