@@ -75,6 +75,10 @@ def _issuer_end() -> re.Pattern[str]:
 
 ARTICLE_BEFORE = re.compile(r"\b[Đđ]iều\s+\d+[a-z]?\s+(?:của\s+)?$")
 """An article cited just before a law's head ("Điều 59 Luật địa chất và khoáng sản"): a title even in lower case."""
+AMENDING = re.compile(
+    r"(?<![\w])Luật\s+sửa\s+đổi,?\s+bổ\s+sung\s+(?:một\s+số\s+điều\s+)?(?:của\s+)?(?:các\s+|\d+\s+)?(?P<inner>)(?=(?:Bộ\s+)?[Ll]uật\s)"
+)
+"""An amending law, cited by the title of the law it amends ("Luật sửa đổi, bổ sung một số điều của 15 Luật ...")."""
 DOCUMENT_WORDS = r"Nghị\s+[Qq]uyết|Nghị\s+[Đđ]ịnh|Chỉ\s+[Tt]hị|Thông\s+[Tt]ư|Quyết\s+[Đđ]ịnh"
 """Another document's type after a law's title ("Luật Địa chất và khoáng sản, Nghị quyết ...") ends the title."""
 
@@ -111,6 +115,10 @@ def find_references(text: str) -> list[Reference]:
             std = re.sub(r"^(QCVN|TCVN|ISO|EN)(?=\d)", r"\1 ", std)
             found.append(Reference(text=match.group(), type="Tiêu chuẩn", symbol=std, span=match.span()))
             taken.append(match.span())
+    for match in AMENDING.finditer(text):
+        if (ref := _amending_law(match, text)) is not None and not _overlaps(ref.span, taken):  # type: ignore[arg-type]
+            found.append(ref)
+            taken.append(ref.span)  # type: ignore[arg-type]
     for match in _law_pattern().finditer(text):
         ref = _from_law(match)
         if ref is not None and not _overlaps(ref.span, taken):  # type: ignore[arg-type]
@@ -203,6 +211,16 @@ def _mend_abbreviation(abbr: str) -> str:
                 parts = [first[: len(abbreviation)], rest, *parts[1:]]
                 break
     return re.sub(r"(?<![A-ZĐ])(N|Q)D(?=-|/|$)", r"\1Đ", "-".join(parts))
+
+
+def _amending_law(match: re.Match[str], text: str) -> Reference | None:
+    """"Luật sửa đổi, bổ sung một số điều của Luật Xây dựng": the title runs to the end of the law it amends."""
+    inner = _law_pattern().match(text, match.end("inner"))
+    if inner is None:
+        return None
+    span = (match.start(), inner.end("rest") if inner["rest"] else inner.end("first"))
+    title = re.sub(r"\s+", " ", text[span[0] : span[1]]).strip(" ,")
+    return Reference(text=text[span[0] : span[1]], type="Luật", symbol=title, span=span)
 
 
 def _from_law(match: re.Match[str]) -> Reference | None:

@@ -125,6 +125,13 @@ def test_issue_examples(text, reference, deadline_text, deadline):
         # a title in lower case is a citation right after an article ("Điều 59 Luật ..."), not after "của"
         ("quy định tại điểm g khoản 2 Điều 59 Luật địa chất và khoáng sản).", ["Luật địa chất và khoáng sản"]),
         ("theo quy định của luật chuyên ngành", []),
+        # an amending law is cited by the title of the law it amends
+        ("theo Luật sửa đổi, bổ sung một số điều của Luật Xây dựng ngày 17 tháng 6 năm 2020",
+         ["Luật sửa đổi, bổ sung một số điều của Luật Xây dựng"]),
+        ("Luật Bảo vệ môi trường được sửa đổi, bổ sung bởi Luật sửa đổi, bổ sung một số điều của 15 Luật "
+         "trong lĩnh vực nông nghiệp và môi trường;",
+         ["Luật Bảo vệ môi trường",
+          "Luật sửa đổi, bổ sung một số điều của 15 Luật trong lĩnh vực nông nghiệp và môi trường"]),
     ],
 )
 def test_a_law_title_ends_where_the_next_title_a_verb_or_a_footnote_mark_starts(text, symbols):
