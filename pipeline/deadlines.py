@@ -72,7 +72,7 @@ def _time() -> str:
     half = rf"(?P<half>{halves})\s*(?P<hy>{YEAR})?"
     year = rf"(?:năm\s+)?(?P<yy>{YEAR})(?!\s*[-–]\s*{YEAR})(?![/\d])"
     span = (
-        r"(?P<n>\d{1,3})\s+(?P<unit>ngày\s+làm\s+việc|ngày|tuần|tháng)(?!\s*\d)"
+        r"(?P<n>\d{1,3})\s+(?:\([^\W\d_]+(?:\s+[^\W\d_]+){0,2}\)\s+)?(?P<unit>ngày\s+làm\s+việc|ngày|tuần|tháng)(?!\s*\d)"
         rf"(?P<from>\s+kể\s+từ\s+(?:ngày\s+)?(?:(?P<fromwhat>ký|ban\s+hành)"
         rf"(?:\s+(?:văn\s+bản|quyết\s+định|công\s+văn|kế\s+hoạch|thông\s+báo)\s+này)?"
         rf"|(?P<fromdate>\d{{1,2}}/\d{{1,2}}/{YEAR})))?"

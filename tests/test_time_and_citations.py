@@ -156,3 +156,11 @@ def test_a_treaty_naming_itself_cites_nothing():
     text = ("Cơ quan có thẩm quyền của hai Bên ký kết thực hiện Hiệp định này, Hiệp định và Nghị định thư; "
             "theo Hiệp định vận tải đường bộ giữa hai nước")
     assert [r.symbol for r in find_references(text)] == ["Hiệp định vận tải đường bộ giữa hai nước"]
+
+
+def test_a_span_with_its_number_spelled_out_in_brackets():
+    """Legal texts write "05 (năm) ngày làm việc", "15 (mười lăm) ngày" (a Quy chế and a Thông tư of the gold)."""
+    found = extract_time("chấp thuận trong thời hạn 05 (năm) ngày làm việc kể từ ngày nhận", "2026-05-01").deadline
+    assert found.text == "trong thời hạn 05 (năm) ngày làm việc" and found.value is None
+    found = extract_time("trong vòng 15 (mười lăm) ngày kể từ ngày ký", "2026-05-01").deadline
+    assert (found.text, found.value) == ("trong vòng 15 (mười lăm) ngày kể từ ngày ký", "2026-05-16")
