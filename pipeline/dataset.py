@@ -351,6 +351,15 @@ def table_rows(documents: list[dict]) -> dict[str, list[dict]]:
     return {"tasks": tasks, "documents": docs, "references": refs}
 
 
+def arrow_tables(documents_jsonl: Path) -> dict:
+    """The three tables of a documents.jsonl as pyarrow tables in memory, with the Parquet files' schema."""
+    import pyarrow as pa
+
+    rows = table_rows(list(_iter_jsonl(documents_jsonl)))
+    return {name: pa.Table.from_pylist([{c: r.get(c) for c in COLUMNS[name]} for r in rows[name]],
+                                       schema=_arrow_schema(COLUMNS[name])) for name in TABLES}
+
+
 def _reference_row(doc_id: str, task_id: str | None, ref: dict) -> dict:
     return {"doc_id": doc_id, "task_id": task_id, **{k: ref.get(k) for k in REFERENCE_COLUMNS[2:]}}
 

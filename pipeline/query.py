@@ -56,16 +56,13 @@ def connect(dataset: Path):
 
 def _tables_from_documents(dataset: Path) -> dict:
     """The three tables of a dataset without Parquet (``--format csv``), built from its documents.jsonl."""
-    import pyarrow as pa
-
-    from pipeline.dataset import COLUMNS, TABLES, _arrow_schema, _iter_jsonl, table_rows
+    from pipeline.dataset import arrow_tables
 
     documents = dataset / "documents.jsonl"
     if not documents.exists():
         raise FileNotFoundError(f"{dataset} has no tables and no documents.jsonl "
                                 f"(run `nhiemvu extract ... --out {dataset}` first)")
-    rows = table_rows(list(_iter_jsonl(documents)))
-    return {name: pa.Table.from_pylist(rows[name], schema=_arrow_schema(COLUMNS[name])) for name in TABLES}
+    return arrow_tables(documents)
 
 
 def run(dataset: Path, sql: str) -> tuple[list[str], list[tuple]]:
