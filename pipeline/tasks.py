@@ -31,6 +31,7 @@ from pipeline.units import (
     is_generic,
     name_stop,
     split_units,
+    unit_heads,
 )
 
 EXHORTATION = re.compile(
@@ -165,6 +166,7 @@ class _Context:
     executors: dict[int, list[str]] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=dict)
     abbreviations: dict[str, str] = field(default_factory=dict)
+    short_forms: dict[str, str] = field(default_factory=dict)
     subject_entity: list[str] = field(default_factory=list)
     """The one organisation a dossier's minutes or licence is about ("Tên đơn vị: Công ty X")."""
 
@@ -182,6 +184,7 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
     for role, units in _inline_roles(structure.text).items():
         ctx.groups.setdefault(role, units)
     ctx.abbreviations = defined_abbreviations(structure.text)
+    ctx.short_forms = defined_short_forms(structure.text)
     ctx.subject_entity = _subject_entity(structure.blocks)
     if ctx.subject_entity:
         ctx.groups.setdefault(_loose_key("đơn vị"), ctx.subject_entity)  # "Đề nghị đơn vị duy trì ..."
@@ -211,17 +214,17 @@ def assemble(structure: Structure, info: DocumentInfo) -> list[Task]:
         task.action_types = labels  # type: ignore[assignment]
     tagged = tag_units([t.text for t in tasks]) if tasks else None
     for task, mentions, stated in zip(tasks, tagged or [], stated_supports, strict=False):
-        task.support_units = _tagged_supports(task, mentions, stated, ctx.abbreviations)
+        task.support_units = _tagged_supports(task, mentions, stated, ctx.abbreviations, ctx.short_forms)
     return tasks
 
 
-def _tagged_supports(task: Task, mentions: list[TaggedUnit], stated: list[str], abbreviations: dict[str, str]
-                     ) -> list[str]:
+def _tagged_supports(task: Task, mentions: list[TaggedUnit], stated: list[str], abbreviations: dict[str, str],
+                     short_forms: dict[str, str]) -> list[str]:
     """Support units from the learned tagger (it beats the rules on held-out documents), then a stated line's."""
     leads = {norm(u) for u in task.lead_units}
     names = [m.name for m in mentions if m.role == "support" and not is_generic(m.name)]
     out: list[str] = []
-    for name in _spelled_out(names, abbreviations) + list(stated):
+    for name in _spelled_out(names, abbreviations, short_forms) + list(stated):
         if norm(name) not in leads and name not in out:
             out.append(name)
     return out
@@ -337,7 +340,8 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
     leads, lead_mentions = _leads(ctx, block, text, responsible)
     if lead_mentions is FALLBACK and ctx.info.doc_type in NORMATIVE:
         return None
-    leads = _document_forms(_spelled_out(_expand_groups(leads, ctx.groups), ctx.abbreviations), ctx.structure.text)
+    leads = _spelled_out(_expand_groups(leads, ctx.groups), ctx.abbreviations, ctx.short_forms)
+    leads = _document_forms(leads, ctx.structure.text)
     context = _context_block(block, ctx.structure.blocks)
     time = extract_time(text, ctx.reference_date)
     deadline, recurrence = time.deadline, time.recurrence
@@ -354,7 +358,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
                  if u not in supports and norm(u) not in {norm(lead) for lead in leads}]
     if block.index in responsible and responsible[block.index][1]:
         supports += [u for u in responsible[block.index][1] if u not in supports]
-    supports = _document_forms(_spelled_out(supports, ctx.abbreviations), ctx.structure.text)
+    supports = _document_forms(_spelled_out(supports, ctx.abbreviations, ctx.short_forms), ctx.structure.text)
     return Task(
         task_id="",
         section=_section(block, ctx.structure.blocks),
@@ -815,8 +819,49 @@ def defined_abbreviations(text: str) -> dict[str, str]:
     return found
 
 
-def _spelled_out(names: list[str], abbreviations: dict[str, str]) -> list[str]:
-    """Unit names with the document's own abbreviations written in full, "A/B" split in two."""
+SHORT_FORM = re.compile(
+    r"\((?:sau\s+đây\s+)?(?:gọi\s+(?:tắt|chung)|viết\s+tắt)\s+là\s+(?P<short>[^()]{2,80}?)\s*\)", re.I
+)
+CLAUSE_BREAK = re.compile(r"[;()]|\.\s|\n\s*\n")
+
+
+def defined_short_forms(text: str) -> dict[str, str]:
+    """Unit names the document shortens, lower-cased short form -> long form: "Ủy ban nhân dân xã, phường (sau
+    đây gọi tắt là Ủy ban nhân dân cấp xã)" -> {"ủy ban nhân dân cấp xã": "Ủy ban nhân dân xã, phường"}.
+
+    The long form is the text from the last mention of the short form's head noun ("Ủy ban nhân dân", "các sở")
+    before the parenthesis, in the same clause; a short form that names no unit (a law, a certificate) is skipped.
+    """
+    found: dict[str, str] = {}
+    for m in SHORT_FORM.finditer(text):
+        short = " ".join(m["short"].split()).strip(" ,;.")
+        head = unit_heads().match(short)
+        mentions = find_units(short)
+        if head is None or not mentions or mentions[0].start != 0:
+            continue
+        clause = CLAUSE_BREAK.split(text[max(0, m.start() - 300) : m.start()])[-1]
+        head_words = r"\s+".join(re.escape(w) for w in head.group().split())
+        starts = [h.start() for h in re.finditer(rf"(?<!\w){head_words}(?!\w)", clause, re.I)]
+        if not starts:
+            continue
+        long_form = " ".join(clause[starts[-1] :].split()).strip(" ,;:-–“”\"")
+        if long_form.lower() != short.lower() and len(long_form) <= 100 and _same_level(short, long_form):
+            found.setdefault(short.lower(), long_form)
+    return found
+
+
+LEVEL = re.compile(r"(?<!\w)cấp\s+(\w+)", re.I)
+
+
+def _same_level(short: str, long_form: str) -> bool:
+    """False when the two name different levels ("Ủy ban nhân dân cấp xã" is not "Ủy ban nhân dân cấp tỉnh")."""
+    levels = {m.lower() for m in LEVEL.findall(short)}
+    return not levels or not LEVEL.search(long_form) or levels <= {m.lower() for m in LEVEL.findall(long_form)}
+
+
+def _spelled_out(names: list[str], abbreviations: dict[str, str], short_forms: dict[str, str] | None = None
+                 ) -> list[str]:
+    """Unit names with the document's own abbreviations and short forms written in full, "A/B" split in two."""
     out: list[str] = []
     for name in names:
         parts = [name]
@@ -825,9 +870,24 @@ def _spelled_out(names: list[str], abbreviations: dict[str, str]) -> list[str]:
         for part in parts:
             for abbr, long_form in abbreviations.items():
                 part = re.sub(rf"(?<!\w){re.escape(abbr)}(?!\w)", long_form, part)
+            part = _long_form(part, short_forms or {})
             if part not in out:
                 out.append(part)
     return out
+
+
+QUALIFIER = re.compile(r"\s+(?:nơi|có|được|đã|đang|thuộc)\s", re.I)
+"""A clause after a short form that narrows it ("Ủy ban nhân dân cấp xã nơi có đất"), not a longer name."""
+
+
+def _long_form(name: str, short_forms: dict[str, str]) -> str:
+    """``name`` with a short form the document defined, at its start, in the long form ("Ủy ban nhân dân cấp xã nơi
+    có đất" -> "Ủy ban nhân dân xã, phường nơi có đất")."""
+    name = " ".join(name.split())
+    for short, long_form in short_forms.items():
+        if name.lower() == short or (name.lower().startswith(short) and QUALIFIER.match(name, len(short))):
+            return (capitalise(long_form) if name[:1].isupper() else long_form) + name[len(short) :]
+    return name
 
 
 ABBREVIATED = re.compile(r"(?<!\w)[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)")

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import extract
 from pipeline.evaluate import norm
-from pipeline.tasks import defined_abbreviations
+from pipeline.tasks import defined_abbreviations, defined_short_forms
 from pipeline.units import find_units
 
 CCN_COMPANIES = 7  # the "Kính gửi" list of vbhc-vn__sct__cong-van-don-doc-tien-do-ha-tang-ccn-bao-cao-hang-tuan
@@ -49,6 +49,20 @@ def test_abbreviations_defined_by_the_document_are_spelt_out(corpus):
     assert not any("VLNCN" in u for u in leads)
     assert defined_abbreviations("quản lý vật liệu nổ công nghiệp (VLNCN) và Ủy ban nhân dân (UBND)") == {
         "VLNCN": "vật liệu nổ công nghiệp"}
+
+
+def test_short_forms_defined_by_the_document_are_written_in_full(corpus):
+    doc = extract(corpus / "laocai/kccn-sct-vn__QD-16-2026-Quy-che-CCN-Lao-Cai-OCR.txt")
+    leads = [u for t in doc.tasks for u in t.lead_units]
+    assert "Ủy ban nhân dân xã, phường" in leads  # "(sau đây gọi tắt là Ủy ban nhân dân cấp xã)"
+    assert "Ủy ban nhân dân cấp xã" not in leads
+    assert "Các sở, ban, ngành" in leads and "Các sở, ngành" not in leads  # "(sau đây gọi tắt là các sở, ngành)"
+    assert defined_short_forms("giao Sở Công Thương các tỉnh, thành phố (sau đây gọi tắt là Sở Công Thương) và") == {
+        "sở công thương": "Sở Công Thương các tỉnh, thành phố"}
+    assert defined_short_forms("Nghị định số 12/2020/NĐ-CP (sau đây gọi chung là Nghị định số 12)") == {}
+    # a long form of another level is no reading of the short form
+    assert defined_short_forms("xã, đặc khu thuộc Ủy ban nhân dân cấp tỉnh (sau đây gọi chung là Ủy ban nhân dân "
+                               "cấp xã)") == {}
 
 
 def test_unit_names_keep_their_group_word_and_scope():
