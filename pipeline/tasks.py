@@ -116,10 +116,11 @@ SUPPORT_BEFORE = re.compile(
 ADDRESSED = re.compile(
     r"^(?:(?:Quyền(?:\s+hạn)?(?:,|\s+và)\s+)?(?:Yêu\s+cầu|Nhiệm\s+vụ|Trách\s+nhiệm|Nghĩa\s+vụ)"
     r"(?:(?:,|\s+và)\s+(?:quyền\s+hạn|trách\s+nhiệm|nghĩa\s+vụ|nhiệm\s+vụ))*(?:\s+(?:đối\s+với|của))?"
-    r"|Đối\s+với|Về\s+phía)\s+", re.I
+    r"|Đối\s+với|Về\s+phía)\s+(?:(?:cơ\s+quan|lực\s+lượng)\s+(?-i:(?=[A-ZĐ])))?", re.I
 )
 """A heading that names who its part is for ("Yêu cầu đối với các tổ chức, cá nhân ...", a law's "Quyền hạn, trách
-nhiệm của Bộ Công Thương", "Nghĩa vụ của chủ đầu tư ..."); rights alone ("Quyền của ...") name nobody who must act."""
+nhiệm của Bộ Công Thương", "Nghĩa vụ của chủ đầu tư ...", "Trách nhiệm của cơ quan Công an tỉnh": Công an tỉnh);
+rights alone ("Quyền của ...") name nobody who must act."""
 HANDED_TO = re.compile(r"^(?:Giao|Đề\s+nghị|Mời|Kiến\s+nghị(?:\s+với)?|Đề\s+xuất\s+với)\s+")
 """The verb of a heading that hands its part to the unit after it ("Giao Sở Tài chính", "Kiến nghị Bộ Xây dựng")."""
 EXECUTION = re.compile(r"^(?:Tổ\s+chức\s+thực\s+hiện|TỔ\s+CHỨC\s+THỰC\s+HIỆN)")

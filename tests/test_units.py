@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import extract
 from pipeline.evaluate import norm
-from pipeline.tasks import defined_abbreviations, defined_short_forms
+from pipeline.tasks import ADDRESSED, defined_abbreviations, defined_short_forms
 from pipeline.units import find_units
 
 CCN_COMPANIES = 7  # the "Kính gửi" list of vbhc-vn__sct__cong-van-don-doc-tien-do-ha-tang-ccn-bao-cao-hang-tuan
@@ -63,6 +63,15 @@ def test_short_forms_defined_by_the_document_are_written_in_full(corpus):
     # a long form of another level is no reading of the short form
     assert defined_short_forms("xã, đặc khu thuộc Ủy ban nhân dân cấp tỉnh (sau đây gọi chung là Ủy ban nhân dân "
                                "cấp xã)") == {}
+
+
+def test_a_duties_heading_of_a_body_named_after_its_class_noun(corpus):
+    doc = extract(corpus / "laocai/xd-sct-vn__QD-11-2026-QD-UBND-Lao-Cai-OCR.txt")
+    police = [t for t in doc.tasks if t.section and "cơ quan Công an tỉnh" in t.section]
+    assert len(police) == 5
+    assert all(t.lead_units == ["Công an tỉnh", "Công an cấp xã"] for t in police)
+    heading = "Trách nhiệm của cơ quan chủ trì thẩm định"  # a role in lower case keeps its noun
+    assert heading[ADDRESSED.match(heading).end() :] == "cơ quan chủ trì thẩm định"
 
 
 def test_unit_names_keep_their_group_word_and_scope():
