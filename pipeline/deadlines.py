@@ -131,6 +131,10 @@ def _is_limit(kind: str, match: re.Match[str], text: str, reference: str | None)
     return not (kind == "licence" and match["n"])
 
 
+EVENT_START = re.compile(r"\s*,?\s*(?:kể\s+từ|sau\s+khi|từ\s+khi|khi)(?!\w)", re.I)
+"""What follows a span counted from an event, not from a printed date ("trong thời hạn 03 ngày sau khi tiếp nhận")."""
+
+
 def _resolve(match: re.Match[str], reference: str | None, after: str) -> str | None:
     ref_year = int(reference[:4]) if reference else None
     exclusive = (match.groupdict().get("cue") or "").lower() == "trước"
@@ -162,8 +166,8 @@ def _resolve(match: re.Match[str], reference: str | None, after: str) -> str | N
     if match["yy"]:
         return f"{int(match['yy']) - 1}-12-31" if exclusive else f"{match['yy']}-12-31"
     if match["n"]:
-        if re.match(r"\s+kể\s+từ", after) or "làm" in match["unit"]:
-            return None  # counted from an event, or in working days (holidays unknown)
+        if EVENT_START.match(after) or "làm" in match["unit"]:
+            return None  # counted from an event ("kể từ khi", "sau khi nhận"), or in working days (holidays unknown)
         return _after_span(int(match["n"]), match["unit"], match["fromdate"], reference)
     return None
 
