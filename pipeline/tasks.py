@@ -918,9 +918,24 @@ def _supports(text: str, lead_mentions: list[UnitMention], leads: list[str]) -> 
     out: list[str] = []
     for mention in support_mentions(text, lead_mentions):
         name = capitalise(mention.name) if mention.name[:1].isupper() else mention.name
-        if not mention.generic and norm(name) not in lead_keys and name not in out:
-            out.append(name)
+        for member in _listed_after(text, mention) or [name]:
+            if not mention.generic and norm(member) not in lead_keys and member not in out:
+                out.append(member)
     return out
+
+
+def _listed_after(text: str, mention: UnitMention) -> list[str]:
+    """The members a group mention lists after a colon, written in full: "phối hợp với Ủy ban nhân dân các xã: Gia
+    Phú, Bảo Thắng khẩn trương ..." -> "Ủy ban nhân dân xã Gia Phú", "Ủy ban nhân dân xã Bảo Thắng"; [] without."""
+    colon = re.match(r"\s*:\s*", text[mention.end :])
+    if colon is None:
+        return []
+    items = re.split(r"[;.()\n]", text[mention.end + colon.end() :], maxsplit=1)[0]
+    for word in re.finditer(r"(?<!\w)\w", items):
+        if name_stop().match(items[word.start() :]):
+            items = items[: word.start()]
+            break
+    return [name for name in expand_listed(f"{mention.name}: {items}") if not is_generic(name)]
 
 
 def rule_roles(text: str) -> tuple[list[UnitMention], list[UnitMention]]:

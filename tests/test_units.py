@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import extract
 from pipeline.evaluate import norm
-from pipeline.tasks import ADDRESSED, defined_abbreviations, defined_short_forms
+from pipeline.tasks import ADDRESSED, _supports, defined_abbreviations, defined_short_forms
 from pipeline.units import find_units
 
 CCN_COMPANIES = 7  # the "Kính gửi" list of vbhc-vn__sct__cong-van-don-doc-tien-do-ha-tang-ccn-bao-cao-hang-tuan
@@ -72,6 +72,15 @@ def test_a_duties_heading_of_a_body_named_after_its_class_noun(corpus):
     assert all(t.lead_units == ["Công an tỉnh", "Công an cấp xã"] for t in police)
     heading = "Trách nhiệm của cơ quan chủ trì thẩm định"  # a role in lower case keeps its noun
     assert heading[ADDRESSED.match(heading).end() :] == "cơ quan chủ trì thẩm định"
+
+
+def test_a_partner_group_listed_after_a_colon_gives_its_members(corpus):
+    name = "qlks-sct-vn__CV-6987-SNNMT-KS-23-7-2026-nghia-vu-sau-cap-phep-mo-dat-hiem-Ben-Den-KhanhAn.txt"
+    doc = extract(corpus / "laocai" / name)
+    task = next(t for t in doc.tasks if "các xã: Gia Phú, Bảo Thắng" in t.text)
+    assert task.support_units == ["Ủy ban nhân dân xã Gia Phú", "Ủy ban nhân dân xã Bảo Thắng"]
+    assert _supports("Phối hợp Công an Thành phố, UBND các phường: Cửa Nam, Ba Đình và các đơn vị liên quan xây dựng"
+                     " Kế hoạch", [], []) == ["Công an Thành phố", "UBND phường Cửa Nam", "UBND phường Ba Đình"]
 
 
 def test_unit_names_keep_their_group_word_and_scope():
