@@ -83,6 +83,13 @@ def test_a_partner_group_listed_after_a_colon_gives_its_members(corpus):
                      " Kế hoạch", [], []) == ["Công an Thành phố", "UBND phường Cửa Nam", "UBND phường Ba Đình"]
 
 
+def test_armed_forces_and_police_units_are_units():
+    assert [m.name for m in find_units("phối hợp với Binh chủng Hóa học và các cơ quan")] == [
+        "Binh chủng Hóa học", "các cơ quan"]
+    assert [m.name for m in find_units("phối hợp với Cảnh sát giao thông, Thanh tra giao thông hướng dẫn")] == [
+        "Cảnh sát giao thông", "Thanh tra giao thông"]
+
+
 def test_unit_names_keep_their_group_word_and_scope():
     names = [m.name for m in find_units("Các Bộ, ngành và Ủy ban nhân dân các tỉnh, thành phố trực thuộc "
                                         "Trung ương chỉ đạo thực hiện")]
