@@ -290,15 +290,25 @@ def _verbs_outside_units(text: str) -> bool:
 
 
 ADVERBIAL = re.compile(
-    r"^(?:Để|Khi|Trong\s+quá\s+trình|Sau\s+khi|Trước\s+khi|Trường\s+hợp|Ngoài\s+ra|Nếu|Quá)\b[^,;:]{3,200},\s+"
+    r"^(?:Để|Khi|Trong\s+quá\s+trình|Sau\s+khi|Trước\s+khi|Trường\s+hợp|Ngoài\s+ra|Nếu|Quá"
+    r"|Trong\s+thời\s+hạn|Trong\s+vòng|Chậm\s+nhất|Trên\s+cơ\s+sở)\b[^,;:]{3,200},\s+"
 )
-"""A clause before the subject ("Để đảm bảo an toàn giao thông, Công ty X phải ...")."""
+"""A clause before the subject ("Để đảm bảo an toàn giao thông, Công ty X phải ...", "Trong thời hạn 03 ngày làm
+việc, Ủy ban nhân dân cấp xã có trách nhiệm ...")."""
+FRONTED_MORE = re.compile(
+    r"^(?:kể\s+từ|trong\s+thời\s+hạn|trong\s+vòng|chậm\s+nhất|sau\s+khi|khi)\b[^,;:]{3,200},\s+", re.I
+)
+"""A further fronted clause after the first ("Trường hợp chưa đủ hồ sơ, trong vòng 03 ngày ..., kể từ ngày ...,")."""
 
 
 def _subject(text: str) -> list[UnitMention]:
-    """Units that are the grammatical subject at the start of ``text`` (after a fronted clause, if any)."""
-    if (fronted := ADVERBIAL.match(text)) and (found := _subject_at_start(text[fronted.end() :])):
-        return [UnitMention(u.name, u.start + fronted.end(), u.end + fronted.end(), u.generic) for u in found]
+    """Units that are the grammatical subject at the start of ``text`` (after fronted clauses, if any)."""
+    if fronted := ADVERBIAL.match(text):
+        end = fronted.end()
+        while more := FRONTED_MORE.match(text[end:]):
+            end += more.end()
+        if found := _subject_at_start(text[end:]):
+            return [UnitMention(u.name, u.start + end, u.end + end, u.generic) for u in found]
     return _subject_at_start(text)
 
 

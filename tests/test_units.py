@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import extract
 from pipeline.evaluate import norm
-from pipeline.tasks import ADDRESSED, _supports, defined_abbreviations, defined_short_forms
+from pipeline.tasks import ADDRESSED, _subject, _supports, defined_abbreviations, defined_short_forms
 from pipeline.units import find_units
 
 CCN_COMPANIES = 7  # the "Kính gửi" list of vbhc-vn__sct__cong-van-don-doc-tien-do-ha-tang-ccn-bao-cao-hang-tuan
@@ -88,6 +88,14 @@ def test_armed_forces_and_police_units_are_units():
         "Binh chủng Hóa học", "các cơ quan"]
     assert [m.name for m in find_units("phối hợp với Cảnh sát giao thông, Thanh tra giao thông hướng dẫn")] == [
         "Cảnh sát giao thông", "Thanh tra giao thông"]
+
+
+def test_a_body_after_fronted_time_clauses_is_the_subject(corpus):
+    doc = extract(corpus / "laocai/kccn-sct-vn__ND-139-2025-phan-dinh-tham-quyen-2-cap-BCT.txt")
+    within = [t for t in doc.tasks if t.text.startswith("Trong thời hạn 20 ngày làm việc, kể từ ngày nhận")]
+    assert within and all(t.lead_units == ["Ủy ban nhân dân cấp xã"] for t in within)
+    text = "Trường hợp chưa đủ hồ sơ, trong vòng 07 ngày kể từ ngày tiếp nhận, Sở Công Thương phải thông báo"
+    assert [u.name for u in _subject(text)] == ["Sở Công Thương"]
 
 
 def test_unit_names_keep_their_group_word_and_scope():
