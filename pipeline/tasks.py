@@ -291,12 +291,13 @@ def _verbs_outside_units(text: str) -> bool:
 
 ADVERBIAL = re.compile(
     r"^(?:Để|Khi|Trong\s+quá\s+trình|Sau\s+khi|Trước\s+khi|Trường\s+hợp|Ngoài\s+ra|Nếu|Quá"
-    r"|Trong\s+thời\s+hạn|Trong\s+vòng|Chậm\s+nhất|Trên\s+cơ\s+sở)\b[^,;:]{3,200},\s+"
+    r"|Trong\s+thời\s+(?:hạn|gian)|Trong\s+vòng|Trong\s+giai\s+đoạn|Trong\s+trường\s+hợp|Chậm\s+nhất|Trên\s+cơ\s+sở"
+    r"|Căn\s+cứ|Đối\s+với|Định\s+kỳ|H[ằà]ng\s+(?:năm|quý|tháng))\b[^,;:]{3,200},\s+"
 )
 """A clause before the subject ("Để đảm bảo an toàn giao thông, Công ty X phải ...", "Trong thời hạn 03 ngày làm
 việc, Ủy ban nhân dân cấp xã có trách nhiệm ...")."""
 FRONTED_MORE = re.compile(
-    r"^(?:kể\s+từ|trong\s+thời\s+hạn|trong\s+vòng|chậm\s+nhất|sau\s+khi|khi)\b[^,;:]{3,200},\s+", re.I
+    r"^(?:kể\s+từ|trong\s+thời\s+(?:hạn|gian)|trong\s+vòng|chậm\s+nhất|sau\s+khi|khi|năm)\b[^,;:]{3,200},\s+", re.I
 )
 """A further fronted clause after the first ("Trường hợp chưa đủ hồ sơ, trong vòng 03 ngày ..., kể từ ngày ...,")."""
 

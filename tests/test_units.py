@@ -96,6 +96,8 @@ def test_a_body_after_fronted_time_clauses_is_the_subject(corpus):
     assert within and all(t.lead_units == ["Ủy ban nhân dân cấp xã"] for t in within)
     text = "Trường hợp chưa đủ hồ sơ, trong vòng 07 ngày kể từ ngày tiếp nhận, Sở Công Thương phải thông báo"
     assert [u.name for u in _subject(text)] == ["Sở Công Thương"]
+    text = "Đối với các cụm công nghiệp đủ điều kiện, Ủy ban nhân dân cấp xã có trách nhiệm tiếp nhận hồ sơ"
+    assert [u.name for u in _subject(text)] == ["Ủy ban nhân dân cấp xã"]
 
 
 def test_unit_names_keep_their_group_word_and_scope():
@@ -326,4 +328,6 @@ def test_a_fronted_condition_does_not_hide_the_subject():
     text = ("Quá 24 tháng kể từ ngày Quyết định thành lập CCN có hiệu lực mà chủ đầu tư không triển khai thực hiện dự "
             "án hoặc không bảo đảm tiến độ đã cam kết, Sở Công Thương sẽ tham mưu UBND tỉnh thu hồi.")
     assert [u.name for u in _subject(text)] == ["Sở Công Thương"]
+    text = "Đối với các cụm công nghiệp đủ điều kiện, Ủy ban nhân dân cấp xã có trách nhiệm tiếp nhận hồ sơ"
+    assert [u.name for u in _subject(text)] == ["Ủy ban nhân dân cấp xã"]
     assert [u.name for u in _subject("Nếu có vướng mắc, Sở Tài chính báo cáo UBND tỉnh.")] == ["Sở Tài chính"]
