@@ -39,7 +39,11 @@ PERSON_TITLE = re.compile(r"^(Ông|Bà|Đ/c|Đồng chí)\.?\s+", re.I)
 INTRO_END = re.compile(r"(như\s+sau|sau\s+đây|dưới\s+đây|cụ\s+thể|kết\s+luận|yêu\s+cầu|chỉ\s+đạo)\s*:\s*$", re.I)
 AUTHORITY = re.compile(r"^(ỦY\s+BAN|UỶ\s+BAN|UBND|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|CHỦ\s+TỊCH|THỦ\s+TƯỚNG|HỘI\s+ĐỒNG|"
                        r"CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|CỤC\s+TRƯỞNG)\b")
-ATTACHMENT = re.compile(r"^(PHỤ\s+LỤC|DANH\s+MỤC)\b")
+ATTACHMENT = re.compile(r"^(PHỤ\s+LỤC|DANH\s+MỤC|Phụ\s+lục(?:\s+(?:số\s+)?[\dIVXLC]+)?\s*:)")
+"""The title of a document printed after the signature: "PHỤ LỤC I", "DANH MỤC ...", "Phụ lục: NỘI DUNG ..."."""
+REQUESTED_CONTENT = re.compile(r"yêu\s+cầu|nhiệm\s+vụ|phân\s+công|trách\s+nhiệm|đề\s+nghị", re.I)
+"""Words of an annex title ("Phụ lục: NỘI DUNG YÊU CẦU BÁO CÁO") that make its items requests; an annex in sentence
+case without them ("Phụ lục 1: Danh mục hồ sơ thiết kế") lists material, not work."""
 CLOSING = re.compile(r"^(Trên\s+đây\s+là|Nơi\s+nhận)", re.I)
 
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
@@ -212,6 +216,9 @@ def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> li
                    if (not lines[i - 1][0] or PLACE_DATE.match(lines[i - 1][0]))
                    and _doc_type_title(lines[i][0]) and len(lines[i][0].split()) <= 6), None)
     role = _default_role(header.doc_type_line) if header.doc_type_line else ""  # "": the main document's
+    if lines[title][0][:1] == "P" and not _is_upper(lines[title][0][:7]) and not REQUESTED_CONTENT.search(
+            " ".join(line for line, _ in lines[title : title + 2])):
+        role = "assessment"
     if nested is not None:
         nested -= bool(lines[nested - 1][0])  # its place and date line belongs to its header
         return [(body_start, nested, role), *_attachments(lines, nested, depth + 1)]

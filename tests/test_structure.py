@@ -272,3 +272,12 @@ def test_a_closing_paragraph_that_hands_the_letter_on_is_no_task(corpus):
     doc = extract(corpus / "laocai/qlks-sct-vn__CV-UBND-bao-ve-khoang-san-chua-khai-thac.txt")
     assert not any(t.text.startswith("Căn cứ văn bản này") for t in doc.tasks)
     assert len(doc.tasks) >= 30
+
+
+def test_an_annex_of_requested_content_after_the_signature_assigns_its_bullets(corpus):
+    doc = extract(corpus / "laocai/vbhc-vn__sct__cong-van-moi-hop-sct.txt")  # "Phụ lục: NỘI DUNG YÊU CẦU BÁO CÁO ..."
+    company = [t for t in doc.tasks if t.lead_units == ["Công ty cổ phần Luyện kim hoá chất Tây Bắc"]]
+    assert len(company) == 4 and company[0].text.startswith("Báo cáo chi tiết về các hạng mục")
+    # an annex that lists the dossier ("Phụ lục 1: Danh mục hồ sơ thiết kế ...") assigns nothing
+    appraisal = extract(corpus / "laocai/tkm-sct-vn__TB-tham-dinh-TKKT-dieu-chinh-thuy-dien-YenHa.txt")
+    assert not any(t.text == "Báo cáo tóm tắt." for t in appraisal.tasks)
