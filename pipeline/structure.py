@@ -48,7 +48,7 @@ CLOSING = re.compile(r"^(Trên\s+đây\s+là|Nơi\s+nhận)", re.I)
 
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(r"^(?P<m>(?:PHẦN|Phần|CHƯƠNG|Chương|MỤC|Mục)\s+[\dIVXLC]+\.?)\s*[:.]?\s*")),
-    ("article", re.compile(r"^(?P<m>Điều\s+\d+\s*\.)\s*")),
+    ("article", re.compile(r"^(?P<m>Điều\s+\d+\s*[.:])\s*")),
     ("roman", re.compile(r"^(?P<m>[IVXLC]{1,6}\s?[.)])\s*")),
     ("arabic3", re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.\d{1,2}\.?)\s+")),
     ("arabic2", re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.?)\s+")),

@@ -281,3 +281,9 @@ def test_an_annex_of_requested_content_after_the_signature_assigns_its_bullets(c
     # an annex that lists the dossier ("Phụ lục 1: Danh mục hồ sơ thiết kế ...") assigns nothing
     appraisal = extract(corpus / "laocai/tkm-sct-vn__TB-tham-dinh-TKKT-dieu-chinh-thuy-dien-YenHa.txt")
     assert not any(t.text == "Báo cáo tóm tắt." for t in appraisal.tasks)
+
+
+def test_an_article_numbered_with_a_colon_opens_its_own_part(corpus):
+    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__Du-thao-QD-PANM-cong-trinh-bao-ve.txt")  # "Điều 3: Tổ chức, thực hiện"
+    duties = [t for t in doc.tasks if t.lead_units == ["Công ty TNHH MTV Duy Hiếu"]]
+    assert len(duties) >= 2 and all(t.section.startswith("Điều 3") for t in duties)
