@@ -284,6 +284,7 @@ def test_an_annex_of_requested_content_after_the_signature_assigns_its_bullets(c
 
 
 def test_an_article_numbered_with_a_colon_opens_its_own_part(corpus):
-    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__Du-thao-QD-PANM-cong-trinh-bao-ve.txt")  # "Điều 3: Tổ chức, thực hiện"
+    # "Điều 3: Tổ chức, thực hiện"
+    doc = extract(corpus / "laocai/sd-vlncn-sct-vn__Du-thao-QD-PANM-cong-trinh-bao-ve.txt")
     duties = [t for t in doc.tasks if t.lead_units == ["Công ty TNHH MTV Duy Hiếu"]]
     assert len(duties) >= 2 and all(t.section.startswith("Điều 3") for t in duties)
