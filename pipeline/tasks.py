@@ -43,10 +43,12 @@ NO_TASK = re.compile(
     r"|^(?:Quyết\s+định|Giấy\s+chứng\s+nhận|Giấy\s+phép)(?:\s+\S+){0,8}?\s+được\s+lập\s+thành\s+\d"
     r"|\bBiên\s+bản\s+(?:được\s+lập\s+thành|kết\s+thúc)|:\s*Không\s+có\s*[./]*$|\(\s*Ký,?\s+ghi\s+rõ\s+họ\s+tên"
     r"|\b(?:được\s+)?biết(?:,?\s+(?:và\s+)?(?:tổ\s+chức\s+)?(?:thực\s+hiện|phối\s+hợp))?\s*[./]*$"
-    r"|\bkính\s+(?:mời|trình|đề\s+nghị)\b.{0,120}(?:xem\s+xét|nêu\s+trên|dự\s+họp|quyết\s+định)\b[^.]*[./]*$",
+    r"|\bkính\s+(?:mời|trình|đề\s+nghị)\b.{0,120}(?:xem\s+xét|nêu\s+trên|dự\s+họp|quyết\s+định)\b[^.]*[./]*$"
+    r"|\btrân\s+trọng\s+báo\s+cáo\b.*\./\.$",
     re.I,
 )
-"""Not tasks: approvals; closing formulas ("... để Công ty X biết, thực hiện./.", "kính trình ... xem xét./.")."""
+"""Not tasks: approvals; closing formulas ("... để Công ty X biết, thực hiện./.", "kính trình ... xem xét./.",
+"... trân trọng báo cáo Bộ X xem xét./.")."""
 FINDING = re.compile(
     r"^(?:Theo\s+(?:kết\s+quả|quy\s+định|Điều|hồ\s+sơ)|Như\s+vậy|Do\s+(?:đó|vậy)|Từ\s+(?:các\s+)?nội\s+dung|Qua\s+(?:kết\s+quả\s+)?(?:kiểm\s+tra|rà\s+soát|xem\s+xét)|Kết\s+quả\s+kiểm\s+tra"
     r"|Đối\s+chiếu(?:\s+với)?\s+(?:các\s+)?quy\s+định|Hồ\s+sơ\s+(?:chưa|không|còn)"
@@ -64,7 +66,7 @@ REQUEST_IN_FINDINGS = re.compile(r"(?:^|(?<=[.;,:]\s))(?:[Đđ]ề\s+nghị|[Yy]
 ASKING = re.compile(r"\b(?:đề\s+nghị|yêu\s+cầu|giao|chủ\s+trì|chỉ\s+đạo)\b", re.I)
 REFERS_BACK = re.compile(
     r"\b(?:các\s+)?(?:nội\s+dung|yêu\s+cầu|vấn\s+đề)\s+(?:nêu\s+)?trên(?:\s+đây)?\b"
-    r"|\bnghiêm\s+túc\s+(?:triển\s+khai\s+|tổ\s+chức\s+)?thực\s+hiện\s*(?:[.;]|$)"
+    r"|\b(?:nghiêm\s+túc|khẩn\s+trương)\s+(?:triển\s+khai\s+|tổ\s+chức\s+)?thực\s+hiện\s*(?:[.;]|$)"
     r"|^Căn\s+cứ\s+(?:văn\s+bản|[Kk]ế\s+hoạch|[Qq]uyết\s+định|[Tt]hông\s+báo)\s+này\b"
     r"|\bxem\s+xét,\s+tổng\s+hợp\s*\./?\.?$",
     re.I,
@@ -248,7 +250,9 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
         return False  # an all-capitals line is a title
     if DEFICIENCY.search(text) and not IMPERATIVE.search(text) and not _opens_with_action(text):
         return False
-    if block.kind == "para" and block.parent is None and REFERS_BACK.search(text) and any(
+    # the document's closing line, even when it falls under the last heading (not under "3. Tổ chức thực hiện")
+    last_sentence = text.endswith("./.") and not EXECUTION.match(blocks[block.parent].text if block.parent else "")
+    if block.kind == "para" and (block.parent is None or last_sentence) and REFERS_BACK.search(text) and any(
             b.numbered and b.part == block.part for b in blocks[: block.index]):
         return False  # "Đề nghị Công ty rà soát, hoàn thiện các nội dung nêu trên ...": closes the list (§3)
     if block.numbered and len(text) < 60 and not find_cues(text):

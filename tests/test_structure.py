@@ -288,3 +288,12 @@ def test_an_article_numbered_with_a_colon_opens_its_own_part(corpus):
     doc = extract(corpus / "laocai/sd-vlncn-sct-vn__Du-thao-QD-PANM-cong-trinh-bao-ve.txt")
     duties = [t for t in doc.tasks if t.lead_units == ["Công ty TNHH MTV Duy Hiếu"]]
     assert len(duties) >= 2 and all(t.section.startswith("Điều 3") for t in duties)
+
+
+def test_the_closing_line_under_the_last_heading_is_no_task(corpus):
+    letter = extract(corpus / "laocai/qlks-sct-vn__CV-5973-UBND-KT-11-6-2026-tang-cuong-thanh-kiem-tra-KS.txt")
+    assert not any(t.text.startswith("Căn cứ ý kiến chỉ đạo trên") for t in letter.tasks)
+    assert len(letter.tasks) == 38  # the gold count (../shared/gold)
+    # a "Tổ chức thực hiện" item that ends the letter stays a task (ANNOTATION §3)
+    plan = extract(corpus / "laocai/pccc-sct-vn__CV-7432-UBND-XD-21-7-2026-trien-khai-QD-1074.txt")
+    assert plan.tasks[-1].section == "3. Tổ chức thực hiện" and plan.tasks[-1].text.endswith("./.")
