@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import extract
 from pipeline.evaluate import norm
-from pipeline.tasks import ADDRESSED, _subject, _supports, defined_abbreviations, defined_short_forms
+from pipeline.tasks import ADDRESSED, _subject, _supports, defined_abbreviations, defined_short_forms, rule_roles
 from pipeline.units import find_units
 
 CCN_COMPANIES = 7  # the "Kính gửi" list of vbhc-vn__sct__cong-van-don-doc-tien-do-ha-tang-ccn-bao-cao-hang-tuan
@@ -98,6 +98,13 @@ def test_a_body_after_fronted_time_clauses_is_the_subject(corpus):
     assert [u.name for u in _subject(text)] == ["Sở Công Thương"]
     text = "Đối với các cụm công nghiệp đủ điều kiện, Ủy ban nhân dân cấp xã có trách nhiệm tiếp nhận hồ sơ"
     assert [u.name for u in _subject(text)] == ["Ủy ban nhân dân cấp xã"]
+
+
+def test_a_request_after_a_topic_line_that_lost_its_colon_names_the_lead():
+    leads, _ = rule_roles("Về chi phí bồi thường, tái định cư Đề nghị Chủ đầu tư tổ chức khảo sát khối lượng")
+    assert [u.name for u in leads] == ["Chủ đầu tư"]
+    leads, _ = rule_roles("Về việc đề nghị cấp phép của Công ty X, Sở Công Thương có ý kiến như sau")
+    assert leads == []  # a request in lower case inside the topic names nobody
 
 
 def test_unit_names_keep_their_group_word_and_scope():
