@@ -39,11 +39,12 @@ PERSON_TITLE = re.compile(r"^(Ông|Bà|Đ/c|Đồng chí)\.?\s+", re.I)
 INTRO_END = re.compile(r"(như\s+sau|sau\s+đây|dưới\s+đây|cụ\s+thể|kết\s+luận|yêu\s+cầu|chỉ\s+đạo)\s*:\s*$", re.I)
 AUTHORITY = re.compile(r"^(ỦY\s+BAN|UỶ\s+BAN|UBND|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|CHỦ\s+TỊCH|THỦ\s+TƯỚNG|HỘI\s+ĐỒNG|"
                        r"CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|CỤC\s+TRƯỞNG)\b")
-ATTACHMENT = re.compile(r"^(PHỤ\s+LỤC|DANH\s+MỤC|Phụ\s+lục(?:\s+(?:số\s+)?[\dIVXLC]+)?\s*:)")
-"""The title of a document printed after the signature: "PHỤ LỤC I", "DANH MỤC ...", "Phụ lục: NỘI DUNG ..."."""
-REQUESTED_CONTENT = re.compile(r"yêu\s+cầu|nhiệm\s+vụ|phân\s+công|trách\s+nhiệm|đề\s+nghị", re.I)
-"""Words of an annex title ("Phụ lục: NỘI DUNG YÊU CẦU BÁO CÁO") that make its items requests; an annex in sentence
-case without them ("Phụ lục 1: Danh mục hồ sơ thiết kế") lists material, not work."""
+ATTACHMENT = re.compile(r"^(PHỤ\s+LỤC|DANH\s+MỤC)\b")
+REQUEST_ANNEX = re.compile(
+    r"^Phụ\s+lục(?:\s+(?:số\s+)?[\dIVXLC]+)?\s*:.*(?:yêu\s+cầu|nhiệm\s+vụ|phân\s+công|trách\s+nhiệm|đề\s+nghị)", re.I
+)
+"""An annex titled in sentence case that lists requested work ("Phụ lục: NỘI DUNG YÊU CẦU BÁO CÁO TẠI CUỘC HỌP"): read
+as a document of its own, unless a task table follows (then the table is read as before)."""
 CLOSING = re.compile(r"^(Trên\s+đây\s+là|Nơi\s+nhận)", re.I)
 
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
@@ -198,7 +199,10 @@ def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> li
     rest = [i for i in range(start, len(lines)) if lines[i][0]]
     if depth > 4 or len(rest) < 5:
         return []
-    title = next((i for i in rest[:40] if _doc_type_title(lines[i][0]) or ATTACHMENT.match(lines[i][0])), None)
+    title = next((i for i in rest[:40] if _doc_type_title(lines[i][0]) or ATTACHMENT.match(lines[i][0])
+                  or REQUEST_ANNEX.match(lines[i][0])), None)
+    if title is not None and REQUEST_ANNEX.match(lines[title][0]) and find_tables([line for line, _ in lines[start:]]):
+        title = None
     if title is None:  # a task table printed after the signature without a title we know
         tables = find_tables([line for line, _ in lines[start:]])
         if not tables:
@@ -216,9 +220,6 @@ def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> li
                    if (not lines[i - 1][0] or PLACE_DATE.match(lines[i - 1][0]))
                    and _doc_type_title(lines[i][0]) and len(lines[i][0].split()) <= 6), None)
     role = _default_role(header.doc_type_line) if header.doc_type_line else ""  # "": the main document's
-    if lines[title][0][:1] == "P" and not _is_upper(lines[title][0][:7]) and not REQUESTED_CONTENT.search(
-            " ".join(line for line, _ in lines[title : title + 2])):
-        role = "assessment"
     if nested is not None:
         nested -= bool(lines[nested - 1][0])  # its place and date line belongs to its header
         return [(body_start, nested, role), *_attachments(lines, nested, depth + 1)]
