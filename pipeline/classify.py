@@ -21,6 +21,8 @@ review first). The main action comes from ``main``:
 * ``"rerank"``: among the labels predicted (and the model's main), the one
   stated first; the model's main when none of them has a cue.
 
+``head_syllables`` adds the 1-2-grams of the first syllables of the text as features of their own, so
+that a verb at the opening (where the main action is stated) weighs apart from the same verb later on.
 ``tune_thresholds`` picks one threshold per label from out-of-fold
 probabilities inside ``fit`` (contiguous folds, so a document's tasks mostly
 stay together). ``sample_weight`` lets weak labels count less. No hidden state
@@ -202,6 +204,7 @@ class ActionTypeClassifier(Persisted):
     position_weight: float = 0.0  # > 0: the main model also sees the first action stated, a column of this weight
     main_C: float | None = None  # the main model's C (None: C)
     tune_thresholds: bool = False  # one threshold per label, from out-of-fold probabilities
+    head_syllables: int = 0  # > 0: the 1-2-grams of the text's first N syllables also as marked features ("h:...")
     labels_: list[str] = field(default_factory=list)
 
     def _vectorizer(self, analyzer):
@@ -212,6 +215,8 @@ class ActionTypeClassifier(Persisted):
     def _features(self, text: str) -> list[str]:
         tokens = syllables(text) if self.analyzer == "syllables" else words(text)
         features = _ngrams(tokens, self.ngram_range)
+        if head := getattr(self, "head_syllables", 0):  # the opening words, where the main action is stated
+            features += ["h:" + gram for gram in _ngrams(syllables(text)[:head], (1, 2))]
         if self.cue_features:
             cues = _cues(text)
             features += [f"cue:{c.action}" for c in cues] + [f"first:{c.action}" for c in cues[:1]]

@@ -73,3 +73,12 @@ def test_action_classifier_is_reproducible(corpus):
 @pytest.mark.parametrize("text", ["", "   "])
 def test_empty_text_gets_a_label(text):
     assert predict_actions([text])[0]
+
+
+def test_opening_words_are_features_of_their_own():
+    model = ActionTypeClassifier(head_syllables=3)
+    features = model._features("Rà soát, báo cáo kết quả rà soát")
+    assert "h:rà soát" in features and "h:kết quả" not in features  # only the first three syllables
+    assert not any(f.startswith("h:") for f in ActionTypeClassifier()._features("Rà soát, báo cáo"))
+    shipped = ActionTypeClassifier.shipped("actions-*.joblib")
+    assert shipped.head_syllables == 10  # the shipped setting (pipeline.train.ACTION_SETTINGS)
