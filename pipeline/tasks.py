@@ -875,8 +875,7 @@ def _same_level(short: str, long_form: str) -> bool:
     return not levels or not LEVEL.search(long_form) or levels <= {m.lower() for m in LEVEL.findall(long_form)}
 
 
-def _spelled_out(names: list[str], abbreviations: dict[str, str], short_forms: dict[str, str] | None = None
-                 ) -> list[str]:
+def _spelled_out(names: list[str], abbreviations: dict[str, str], short_forms: dict[str, str]) -> list[str]:
     """Unit names with the document's own abbreviations and short forms written in full, "A/B" split in two."""
     out: list[str] = []
     for name in names:
@@ -886,7 +885,7 @@ def _spelled_out(names: list[str], abbreviations: dict[str, str], short_forms: d
         for part in parts:
             for abbr, long_form in abbreviations.items():
                 part = re.sub(rf"(?<!\w){re.escape(abbr)}(?!\w)", long_form, part)
-            part = _long_form(part, short_forms or {})
+            part = _long_form(part, short_forms)
             if part not in out:
                 out.append(part)
     return out
