@@ -251,6 +251,19 @@ def _doc_type_title(line: str) -> bool:
     return any(upper.startswith(folded) for _, folded in folded_doc_types())
 
 
+def _after_doc_type(line: str) -> str | None:
+    """The words a title line prints after its document type ("GIẤY PHÉP SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP" ->
+    "SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP"), when there are at least three ("BIÊN BẢN KIỂM TRA" names a kind of minutes)."""
+    words = line.split()
+    folded = fold(line).upper().split()
+    for _, name in folded_doc_types():
+        size = len(name.split())
+        if folded[:size] == name.split():
+            rest = " ".join(words[size:]).strip(" :-–")
+            return rest if len(rest.split()) >= 3 else None
+    return None
+
+
 def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
     """Fill ``header`` from the top lines; return the index of the first body line."""
     i, n = 0, len(lines)
@@ -280,6 +293,8 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
         elif not seen_title and _doc_type_title(line) and (header.issuer_lines or header.date or seen_motto):
             header.doc_type_line = line
             seen_title = in_subject = True
+            if rest := _after_doc_type(line):  # "QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ": the subject opens here
+                subject = [rest]
         elif m := SUBJECT_START.match(line):
             subject = [line[m.end() :]]
             in_subject = True

@@ -297,3 +297,11 @@ def test_the_closing_line_under_the_last_heading_is_no_task(corpus):
     # a "Tổ chức thực hiện" item that ends the letter stays a task (ANNOTATION §3)
     plan = extract(corpus / "laocai/pccc-sct-vn__CV-7432-UBND-XD-21-7-2026-trien-khai-QD-1074.txt")
     assert plan.tasks[-1].section == "3. Tổ chức thực hiện" and plan.tasks[-1].text.endswith("./.")
+
+
+def test_a_title_line_that_goes_on_after_the_type_opens_the_subject(corpus):
+    decision = extract(corpus / "laocai/kccn-sct-vn__QD-2463-2026-CTDT-KCN-Vo-Lao.txt")
+    assert decision.document.doc_type == "Quyết định"
+    assert decision.document.subject.startswith("CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ")
+    licence = extract(corpus / "laocai/sd-vlncn-sct-vn__GP-2507-mo-da-Toong-Gia-Mien-Bac-ban-ky.txt")
+    assert licence.document.subject == "SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP"
