@@ -49,7 +49,11 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\t\v]", "    ", text)
     lines = _drop_page_numbers(_drop_footnotes(text.split("\n")))
-    lines = [_drop_emphasis(_table_row(line)).rstrip() for line in lines]
+    closing = next((i for i, line in enumerate(lines) if CLOSING_ROW.match(line)), len(lines))
+    closing_end = next((i for i in range(closing + 1, len(lines)) if not lines[i].strip().startswith("|")),
+                       len(lines))  # the closing's table of recipients and signature, if it is one
+    lines = [_drop_emphasis(_table_row(line, keep_column=closing <= i < closing_end)).rstrip()
+             for i, line in enumerate(lines)]
     lines = _read_columns(lines)
     return "\n".join(_unwrap(lines)).strip("\n") + "\n"
 
@@ -107,15 +111,22 @@ def _drop_page_numbers(lines: list[str]) -> list[str]:
     return out
 
 
-def _table_row(line: str) -> str:
-    """A markdown table row "|a   |b |" becomes its cells apart by a column gap; rule rows vanish."""
+CLOSING_ROW = re.compile(r"^\s*\|?\s*Nơi\s+nhận")
+"""The first line of the closing ("Nơi nhận", or a table row that opens with it)."""
+
+
+def _table_row(line: str, keep_column: bool = False) -> str:
+    """A markdown table row "|a   |b |" becomes its cells apart by a column gap; rule rows vanish. With
+    ``keep_column`` (the closing's table of recipients and signature) a row whose first cell is empty stays in
+    the right column ("|   |Hoàng Văn Thuân|": the signer's name, not a recipient)."""
     stripped = line.strip()
     if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
         return line
     cells = [cell.strip() for cell in stripped[1:-1].split("|")]
     if all(re.fullmatch(r"[-:\s]*", cell) for cell in cells):
         return ""
-    return "     ".join(cell if not re.fullmatch(r"-{3,}", cell) else "" for cell in cells).strip()
+    row = "     ".join(cell if not re.fullmatch(r"-{3,}", cell) else "" for cell in cells).strip()
+    return " " * 20 + row if keep_column and not cells[0] else row
 
 
 def _drop_emphasis(line: str) -> str:

@@ -98,3 +98,13 @@ def test_a_real_footnote_no_longer_becomes_a_task(corpus):
     texts = [t.text for t in doc.tasks]
     assert not any("Các quy định của Luật Địa chất" in t or t.startswith("NQ/TW") for t in texts)
     assert any("(i) Khai thác khoáng sản trái phép; (ii)" in t for t in texts)
+
+
+def test_a_closing_laid_out_as_a_table_keeps_the_signer_in_the_right_column(corpus):
+    from pipeline import extract
+
+    letter = extract(corpus / "laocai/tkm-sct-vn__2019-CV-tham-gia-y-kien-TKCS-mo-da-VLXD-SauChua.txt")
+    assert letter.document.signer == "Phan Văn Cương"  # "|   |   |Phan Văn Cương   |" in the table of the closing
+    assert letter.document.recipients == ["Như trên", "Lưu VT, KT"]
+    row = "|                |          |Phan Văn Cương      |"
+    assert normalise(f"|Nơi nhận:  |   |KT. GIÁM ĐỐC  |\n{row}\n").splitlines()[-1] == "Phan Văn Cương"
