@@ -20,6 +20,7 @@ from pipeline.units import unit_heads
 
 TERRITORY = re.compile(r"^(TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN)\b")
 MEETING = re.compile(r"\b(cuộc\s+họp|họp|hội\s+nghị|buổi\s+làm\s+việc|kết\s+luận|làm\s+việc)\b", re.I)
+TODAY = re.compile(r"Hôm\s+nay\b", re.I)
 DAY = re.compile(
     r"(?:Ngày|ngày)\s+(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*((?:19|20)\d{2})"
 )
@@ -39,7 +40,7 @@ def document_info(structure: Structure) -> DocumentInfo:
         issuer=issuer,
         parent_issuer=parent,
         place=header.place,
-        issued_date=_iso(header.date),
+        issued_date=_iso(header.date) or _minutes_date(structure),
         subject=header.subject,
         signer=header.signer,
         signer_title=_title_case(header.signer_title) if header.signer_title else None,
@@ -168,6 +169,15 @@ def _issuer_from_symbol(symbol: str, text: str) -> str | None:
 
 def _is_meeting(subject: str | None) -> bool:
     return bool(subject and MEETING.search(subject))
+
+
+def _minutes_date(structure: Structure) -> str | None:
+    """The day minutes say they were drawn up ("Hôm nay, ngày 26/5/2026, tại ..."), for minutes that print no date
+    line in their header."""
+    for block in [*structure.preamble, *structure.blocks][:8]:
+        if (today := TODAY.search(block.text)) and (m := DAY.search(block.text, today.end(), today.end() + 60)):
+            return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
+    return None
 
 
 def _meeting_date(structure: Structure) -> str | None:

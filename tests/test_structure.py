@@ -305,3 +305,8 @@ def test_a_title_line_that_goes_on_after_the_type_opens_the_subject(corpus):
     assert decision.document.subject.startswith("CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ")
     licence = extract(corpus / "laocai/sd-vlncn-sct-vn__GP-2507-mo-da-Toong-Gia-Mien-Bac-ban-ky.txt")
     assert licence.document.subject == "SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP"
+
+
+def test_minutes_without_a_date_line_are_dated_by_their_opening_sentence(corpus):
+    minutes = extract(corpus / "laocai/vbhc-vn__sct__bien-ban-lam-viec-lien-nganh-ccn.txt")  # "Hôm nay, ngày 26/5/2026"
+    assert minutes.document.doc_type == "Biên bản" and minutes.document.issued_date == "2026-05-26"
