@@ -174,7 +174,7 @@ def _is_meeting(subject: str | None) -> bool:
 def _minutes_date(structure: Structure) -> str | None:
     """The day minutes say they were drawn up ("Hôm nay, ngày 26/5/2026, tại ..."), for minutes that print no date
     line in their header."""
-    for block in [*structure.preamble, *structure.blocks][:8]:
+    for block in structure.blocks[:8]:  # the preamble's blocks come first
         if (today := TODAY.search(block.text)) and (m := DAY.search(block.text, today.end(), today.end() + 60)):
             return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}"
     return None

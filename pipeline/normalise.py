@@ -156,7 +156,7 @@ def _read_columns(lines: list[str]) -> list[str]:
     """Read two-column zones (header, signature; the header of a document attached after it) left column first."""
     zones = [(0, min(len(lines), _header_end(lines)))]
     closing = next(
-        (i for i, line in enumerate(lines) if re.match(r"\s*Nơi\s+nhận", line)), None
+        (i for i, line in enumerate(lines) if CLOSING_ROW.match(line)), None
     )
     if closing is not None:
         # the signature block ends where an attached document begins (its motto or its title)

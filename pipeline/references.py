@@ -228,7 +228,7 @@ def _from_law(match: re.Match[str]) -> Reference | None:
     title = f"{head} {first}{match['rest'] or ''}".strip(" ,")
     if first[:1].islower() and not (head.lower() == "bộ luật" or match["year"] or match["y"]
                                     or head in ("Công ước", "Hiệp định", "Thỏa thuận", "Thoả thuận")
-                                    or ARTICLE_BEFORE.search(match.string, 0, match.start())):
+                                    or ARTICLE_BEFORE.search(match.string, max(0, match.start() - 40), match.start())):
         return None
     if re.match(r"(?:này|hiện\s+hành|khác|và)\b", f"{first}{match['rest'] or ''}"):
         return None  # "Luật này", "Hiệp định này": the text itself; "Hiệp định và Nghị định thư ...": no title

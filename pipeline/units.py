@@ -89,7 +89,8 @@ def _find_units(text: str) -> tuple[UnitMention, ...]:
     out: list[UnitMention] = []
     pos = 0
     for match in _unit_pattern().finditer(text):
-        if match.start() < pos or _false_heads().match(text, match.start()) or IN_TITLE.search(text, 0, match.start()):
+        in_title = IN_TITLE.search(text, max(0, match.start() - 20), match.start())  # only the words just before
+        if match.start() < pos or _false_heads().match(text, match.start()) or in_title:
             continue
         end = _name_end(text, match.end(), match.start())
         name = text[match.start() : end].strip(" ,;:-–")
