@@ -88,7 +88,9 @@ VARIANTS: list[tuple[str, dict, float]] = [  # name, settings, weight of the sil
     ("  R, no position block", RECOMMENDED | {"position_weight": 0.0}, 0),
     ("  R, main=cue", RECOMMENDED | {"main": "cue"}, 0),
     ("  R, main=rerank", RECOMMENDED | {"main": "rerank"}, 0),
-    ("  R, main_C 8, head_syllables 10 (shipped, session 7)", RECOMMENDED | {"main_C": 8.0, "head_syllables": 10}, 0),
+    ("  R, main_C 8, head_syllables 10 (session 7)", RECOMMENDED | {"main_C": 8.0, "head_syllables": 10}, 0),
+    ("  R, main_C 8, head 10, main=rank (session 8)",
+     RECOMMENDED | {"main_C": 8.0, "head_syllables": 10, "main": "rank"}, 0),
     # weak labels
     ("silver weight 0.1", BASE, 0.1),
     ("silver weight 0.3", BASE, 0.3),

@@ -19,7 +19,10 @@ review first). The main action comes from ``main``:
   action stated;
 * ``"cue"``: the first action stated; the model only when no cue is found;
 * ``"rerank"``: among the labels predicted (and the model's main), the one
-  stated first; the model's main when none of them has a cue.
+  stated first; the model's main when none of them has a cue;
+* ``"rank"``: a second logistic regression (:class:`MainRanker`) scores every label as the main action from
+  the two models' probabilities and where the text states the label (:func:`rank_features`); it learns from
+  out-of-fold probabilities (``rank_folds`` contiguous folds inside ``fit``).
 
 ``head_syllables`` adds the 1-2-grams of the first syllables of the text as features of their own, so
 that a verb at the opening (where the main action is stated) weighs apart from the same verb later on.
@@ -38,7 +41,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -199,12 +202,14 @@ class ActionTypeClassifier(Persisted):
     C: float = 4.0
     threshold: float = 0.4
     random_state: int = 13
-    main: str = "model"  # "model", "cue" or "rerank" (see the module's docstring)
+    main: str = "model"  # "model", "cue", "rerank" or "rank" (see the module's docstring)
     cue_weight: float = 0.0  # > 0: beside the TF-IDF, binary cue columns (labels found, first stated) of this weight
     position_weight: float = 0.0  # > 0: the main model also sees the first action stated, a column of this weight
     main_C: float | None = None  # the main model's C (None: C)
     tune_thresholds: bool = False  # one threshold per label, from out-of-fold probabilities
     head_syllables: int = 0  # > 0: the 1-2-grams of the text's first N syllables also as marked features ("h:...")
+    rank_C: float = 1.0  # main="rank": the ranker's C
+    rank_folds: int = 5  # main="rank": folds of the out-of-fold probabilities it learns from
     labels_: list[str] = field(default_factory=list)
 
     def _vectorizer(self, analyzer):
@@ -255,7 +260,41 @@ class ActionTypeClassifier(Persisted):
         self.thresholds_ = self._tuned(features, targets[:, present], sample_weight) if self.tune_thresholds else None
         self.main_ = self._logistic(False, self.main_C).fit(
             main_features, [labels[0] if labels else "other" for labels in label_lists], sample_weight=sample_weight)
+        self.ranker_ = self._fit_ranker(texts, label_lists, sample_weight) if self.main == "rank" else None
         return self
+
+    def _probabilities(self, texts: list[str]):
+        """P(label) of the label models and P(main = label) of the main model, both over ``present_``."""
+        import numpy as np
+
+        features, main_features = self._design(texts)
+        labels = self.multi_.predict_proba(features)
+        raw = self.main_.predict_proba(main_features)
+        classes = list(self.main_.classes_)
+        main = np.zeros_like(labels)
+        for column, label in enumerate(self.present_):
+            if label in classes:
+                main[:, column] = raw[:, classes.index(label)]
+        return labels, main
+
+    def _fit_ranker(self, texts: list[str], label_lists: list[list[str]], sample_weight) -> MainRanker:
+        """The main-action ranker, fitted on out-of-fold probabilities of models with these settings."""
+        import numpy as np
+        from sklearn.model_selection import KFold
+
+        weights = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        label_p = np.zeros((len(texts), len(self.present_)))
+        main_p = np.zeros_like(label_p)
+        for inside, outside in KFold(self.rank_folds).split(texts):
+            inner = replace(self, main="model").fit([texts[i] for i in inside], [label_lists[i] for i in inside],
+                                                    weights[inside])
+            labels, main = inner._probabilities([texts[i] for i in outside])
+            for column, label in enumerate(self.present_):
+                if label in inner.present_:
+                    label_p[outside, column] = labels[:, inner.present_.index(label)]
+                    main_p[outside, column] = main[:, inner.present_.index(label)]
+        mains = [labels[0] if labels else "other" for labels in label_lists]
+        return MainRanker(self.present_, self.rank_C, self.random_state).fit(texts, label_p, main_p, mains, weights)
 
     def _tuned(self, features, targets, sample_weight, folds: int = 3) -> list[float]:
         """Per label, the threshold with the best F1 on out-of-fold probabilities (ties: nearest ``threshold``)."""
@@ -288,9 +327,13 @@ class ActionTypeClassifier(Persisted):
 
     def predict(self, texts: list[str]) -> list[list[str]]:
         texts = list(texts)
-        features, main_features = self._design(texts)
-        probabilities = self.multi_.predict_proba(features)
-        mains = self.main_.predict(main_features)
+        if getattr(self, "ranker_", None) is not None:
+            probabilities, main_p = self._probabilities(texts)
+            mains = self.ranker_.predict(texts, probabilities, main_p)
+        else:
+            features, main_features = self._design(texts)
+            probabilities = self.multi_.predict_proba(features)
+            mains = self.main_.predict(main_features)
         thresholds = getattr(self, "thresholds_", None) or [self.threshold] * len(self.present_)
         out = []
         for text, row, main in zip(texts, probabilities, mains, strict=True):
@@ -302,7 +345,7 @@ class ActionTypeClassifier(Persisted):
 
     def _main(self, text: str, model_main: str, predicted: list[str]) -> str:
         mode = getattr(self, "main", "model")
-        if mode == "model":
+        if mode in ("model", "rank"):
             return model_main
         ordered = ordered_actions(text)
         if mode == "cue":
@@ -311,6 +354,68 @@ class ActionTypeClassifier(Persisted):
             candidates = set(predicted) | {model_main}
             return next((label for label in ordered if label in candidates), model_main)
         raise ValueError(f"unknown main mode {mode!r}")
+
+
+OPENING_SYLLABLES = 10
+"""How far the opening of a task reaches for :func:`rank_features` (where the main action is stated)."""
+
+
+def rank_features(text: str, labels: list[str], label_p, main_p):
+    """One row per label in ``labels`` for the main-action ranker: the label (one-hot), its probability from the label
+    models and from the main model (and their logs), whether the main model picks it, its rank among the actions the
+    text states (first, second, third, later or not stated), where its first cue stands (share of the text) and
+    whether that cue is in the opening syllables."""
+    import numpy as np
+
+    stated = ordered_actions(text)
+    first_cue: dict[str, int] = {}
+    for cue in _cues(text):
+        first_cue.setdefault(cue.action, cue.start)
+    opening = re.match(rf"(?:\W*\w+){{1,{OPENING_SYLLABLES}}}", text)
+    opening_end = opening.end() if opening else 0
+    n = len(labels)
+    rows = np.zeros((n, n + 12))
+    rows[np.arange(n), np.arange(n)] = 1
+    rows[:, n] = label_p
+    rows[:, n + 1] = main_p
+    rows[int(np.argmax(main_p)), n + 2] = 1
+    for j, label in enumerate(labels):
+        rank = stated.index(label) if label in stated else -1
+        rows[j, n + 3 if rank < 0 else n + 4 + min(rank, 3)] = 1
+        if label in first_cue:
+            rows[j, n + 8] = first_cue[label] / max(1, len(text))
+            rows[j, n + 9] = first_cue[label] < opening_end
+    rows[:, n + 10] = np.log(np.maximum(label_p, 1e-4))
+    rows[:, n + 11] = np.log(np.maximum(main_p, 1e-4))
+    return rows
+
+
+class MainRanker:
+    """Which label is the main action: a logistic regression over :func:`rank_features` rows (positive: the gold
+    main action), the label with the highest score wins."""
+
+    def __init__(self, labels: list[str], C: float = 1.0, random_state: int = 13) -> None:
+        self.labels = list(labels)
+        self.C = C
+        self.random_state = random_state
+
+    def fit(self, texts: list[str], label_p, main_p, mains: list[str], sample_weight) -> MainRanker:
+        import numpy as np
+        from sklearn.linear_model import LogisticRegression
+
+        rows = np.vstack([rank_features(t, self.labels, lp, mp) for t, lp, mp in zip(texts, label_p, main_p,
+                                                                                     strict=True)])
+        targets = [label == main for main in mains for label in self.labels]
+        weights = np.repeat(np.asarray(sample_weight, dtype=float), len(self.labels))
+        self.model_ = LogisticRegression(C=self.C, max_iter=2000, random_state=self.random_state).fit(
+            rows, targets, sample_weight=weights)
+        return self
+
+    def predict(self, texts: list[str], label_p, main_p) -> list[str]:
+        import numpy as np
+
+        return [self.labels[int(np.argmax(self.model_.decision_function(rank_features(t, self.labels, lp, mp))))]
+                for t, lp, mp in zip(texts, label_p, main_p, strict=True)]
 
 
 def _ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:

@@ -82,3 +82,20 @@ def test_opening_words_are_features_of_their_own():
     assert not any(f.startswith("h:") for f in ActionTypeClassifier()._features("Rà soát, báo cáo"))
     shipped = ActionTypeClassifier.shipped("actions-*.joblib")
     assert shipped.head_syllables == 10  # the shipped setting (pipeline.train.ACTION_SETTINGS)
+
+
+def test_main_action_ranker_learns_where_the_action_is_stated():
+    """main="rank": a ranker over the two models' out-of-fold probabilities and where each label is stated."""
+    from pipeline.classify import rank_features
+
+    rows = rank_features("Rà soát, báo cáo kết quả", ["report", "review"], [0.9, 0.8], [0.3, 0.7])
+    assert rows.shape == (2, 14)
+    assert rows[1, 2 + 4] == 1 and rows[0, 2 + 5] == 1  # review is stated first, report second
+    assert rows[1, 2 + 2] == 1 and rows[0, 2 + 2] == 0  # the main model picks review
+    texts = ["Rà soát hồ sơ, báo cáo kết quả", "Báo cáo kết quả rà soát hồ sơ", "Kiểm tra hồ sơ dự án"] * 8
+    labels = [["review", "report"], ["report", "review"], ["inspect"]] * 8
+    model = ActionTypeClassifier(main="rank", rank_folds=3).fit(texts, labels)
+    assert model.ranker_ is not None
+    assert [p[0] for p in model.predict(texts[:3])] == ["review", "report", "inspect"]
+    shipped = ActionTypeClassifier.shipped("actions-*.joblib")
+    assert shipped.main == "rank" and shipped.ranker_ is not None  # pipeline.train.ACTION_SETTINGS
