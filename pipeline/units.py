@@ -36,6 +36,17 @@ ENTERPRISE_AND = re.compile(
     rf"và\s+(?!các\b|những\b|đơn\s+vị|cơ\s+quan|địa\s+phương|tổ\s+chức|cá\s+nhân|nhà\s+thầu|chủ\s+đầu\s+tư)[{LOWER}]"
 )
 RELATED = re.compile(r"\s*(?:có\s+)?liên\s+quan", re.I)
+_LEVEL = r"(?:tỉnh|xã|huyện|phường|quận|thành\s+phố|thị\s+xã|thị\s+trấn)"
+PEOPLES_BODY_AT_LEVEL = re.compile(
+    rf"(?:(?:Ủy|Uỷ|ỦY|UỶ)\s+(?i:ban\s+nhân\s+dân)|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND)\s+(?:các\s+)?(?:cấp\s+)?"
+    rf"{_LEVEL}(?:\s*,\s*{_LEVEL})*"
+)
+"""A people's committee or council named by its level only ("Ủy ban nhân dân cấp tỉnh", "UBND các xã, phường"): its
+name is complete unless a proper name or a qualifier follows."""
+LEVEL_QUALIFIER = re.compile(r"(?:nơi|có|diễn\s+ra|còn\s+lại|thuộc|trực\s+thuộc|trên|liên\s+quan|đã|đang)(?!\w)")
+"""Lower-case words that go on qualifying a people's body at its level ("Ủy ban nhân dân cấp xã nơi có mỏ",
+"UBND các phường diễn ra sự kiện", "... còn lại"); any other ends its name ("Ủy ban nhân dân cấp tỉnh ra quyết
+định", "Ủy ban nhân dân tỉnh xây dựng, ban hành")."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +155,9 @@ def _name_end(text: str, pos: int, begin: int) -> int:
         if m := re.match(rf"thuộc(?=\s+[{UPPER}])", rest):  # "Ban Quản lý dự án ... thuộc Thành phố": one name
             pos = word_at + m.end()
             continue
+        if (re.match(rf"[{LOWER}]", rest) and PEOPLES_BODY_AT_LEVEL.fullmatch(text, begin, pos)
+                and not LEVEL_QUALIFIER.match(rest)):
+            return pos  # "Ủy ban nhân dân cấp tỉnh ra Quyết định": the name ends at its level
         word = re.match(r"\w[\w/.]*", rest)
         if not word or QUANTITY.match(rest) or (stop.match(rest) and not _inside_compound(text, pos, word_at)):
             return pos

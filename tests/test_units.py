@@ -144,6 +144,17 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("theo Luật Điện lực, Pháp lệnh Thanh tra, Sở Xây dựng chủ trì", ["Sở Xây dựng"]),  # heads inside law titles
     ("Các Sở, ngành, địa phương định kỳ hàng năm hoặc đột xuất báo cáo Ủy ban nhân dân tỉnh",
      ["Các Sở, ngành, địa phương", "Ủy ban nhân dân tỉnh"]),
+    # a people's committee named by its level ends there, unless a proper name or a qualifier follows (session 8)
+    ("kể từ ngày nhận được đề nghị thu hồi, Ủy ban nhân dân cấp tỉnh ra Quyết định thu hồi",
+     ["Ủy ban nhân dân cấp tỉnh"]),
+    ("Sở Công Thương là đầu mối giúp Ủy ban nhân dân tỉnh xây dựng, ban hành quy chế",
+     ["Sở Công Thương", "Ủy ban nhân dân tỉnh"]),
+    ("Ủy ban nhân dân cấp tỉnh này tổ chức kiểm tra", ["Ủy ban nhân dân cấp tỉnh"]),
+    ("Ủy ban nhân dân tỉnh Lào Cai chỉ đạo", ["Ủy ban nhân dân tỉnh Lào Cai"]),
+    ("UBND các phường, xã diễn ra sự kiện chuẩn bị mặt bằng", ["UBND các phường, xã diễn ra sự kiện"]),
+    ("UBND các xã, phường có cụm công nghiệp do cấp xã quản lý: khẩn trương rà soát",
+     ["UBND các xã, phường có cụm công nghiệp do cấp xã quản lý"]),
+    ("Giao UBND các xã, phường còn lại thực hiện", ["UBND các xã, phường còn lại"]),
 ])
 def test_unit_names_end_before_a_predicate(text, names):
     assert [m.name for m in find_units(text)] == names
