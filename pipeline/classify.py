@@ -414,8 +414,12 @@ class MainRanker:
     def predict(self, texts: list[str], label_p, main_p) -> list[str]:
         import numpy as np
 
-        return [self.labels[int(np.argmax(self.model_.decision_function(rank_features(t, self.labels, lp, mp))))]
-                for t, lp, mp in zip(texts, label_p, main_p, strict=True)]
+        if not texts:
+            return []
+        rows = np.vstack([rank_features(t, self.labels, lp, mp) for t, lp, mp in zip(texts, label_p, main_p,
+                                                                                     strict=True)])
+        scores = self.model_.decision_function(rows).reshape(len(texts), len(self.labels))  # one call for all texts
+        return [self.labels[int(j)] for j in scores.argmax(axis=1)]
 
 
 def _ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
