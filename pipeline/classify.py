@@ -180,6 +180,7 @@ class _PerLabel:
 
         self.estimators_ = [clone(self.estimator).fit(features, targets[:, j], sample_weight=sample_weight)
                             for j in range(targets.shape[1])]
+        self._stacked = None
         return self
 
     def predict_proba(self, features):
@@ -187,9 +188,14 @@ class _PerLabel:
         import numpy as np
         from scipy.special import expit
 
-        weights = np.vstack([e.coef_[0] for e in self.estimators_])
-        bias = np.array([e.intercept_[0] for e in self.estimators_])
-        return expit(np.asarray(features @ weights.T) + bias)
+        if getattr(self, "_stacked", None) is None:  # the binary models' weights as one matrix, built once
+            self._stacked = (np.ascontiguousarray(np.vstack([e.coef_[0] for e in self.estimators_]).T),
+                             np.array([e.intercept_[0] for e in self.estimators_]))
+        weights, bias = self._stacked
+        return expit(np.asarray(features @ weights) + bias)
+
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key != "_stacked"}  # not saved: rebuilt
 
 
 @dataclass
