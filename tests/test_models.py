@@ -99,3 +99,17 @@ def test_main_action_ranker_learns_where_the_action_is_stated():
     assert [p[0] for p in model.predict(texts[:3])] == ["review", "report", "inspect"]
     shipped = ActionTypeClassifier.shipped("actions-*.joblib")
     assert shipped.main == "rank" and shipped.ranker_ is not None  # pipeline.train.ACTION_SETTINGS
+
+
+def test_stacked_label_weights_are_rebuilt_not_saved():
+    """The label models' weights are stacked once for prediction; a saved model leaves that copy out."""
+    import pickle
+
+    texts = ["Rà soát hồ sơ, báo cáo kết quả", "Báo cáo kết quả rà soát hồ sơ", "Kiểm tra hồ sơ dự án"] * 4
+    labels = [["review", "report"], ["report", "review"], ["inspect"]] * 4
+    model = ActionTypeClassifier().fit(texts, labels)
+    before = len(pickle.dumps(model))
+    predicted = model.predict(texts)
+    assert model.multi_._stacked is not None
+    assert len(pickle.dumps(model)) == before
+    assert pickle.loads(pickle.dumps(model)).predict(texts) == predicted
