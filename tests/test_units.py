@@ -157,6 +157,7 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("Giao UBND các xã, phường còn lại thực hiện", ["UBND các xã, phường còn lại"]),
     ("Thanh tra, kiểm tra định kỳ hoặc đột xuất, xử lý vi phạm", []),  # the verb, not the inspectorate
     ("Thanh tra tỉnh, Sở Tài chính phối hợp", ["Thanh tra tỉnh", "Sở Tài chính"]),
+    ("đề nghị Bộ Nông nghiệp và Môi trường có Văn bản hướng dẫn", ["Bộ Nông nghiệp và Môi trường"]),
 ])
 def test_unit_names_end_before_a_predicate(text, names):
     assert [m.name for m in find_units(text)] == names
