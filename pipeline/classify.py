@@ -271,17 +271,20 @@ class ActionTypeClassifier(Persisted):
 
     def _probabilities(self, texts: list[str]):
         """P(label) of the label models and P(main = label) of the main model, both over ``present_``."""
+        features, main_features = self._design(texts)
+        return self.multi_.predict_proba(features), self._main_probabilities(main_features)
+
+    def _main_probabilities(self, main_features):
+        """P(main = label) of the main model over ``present_`` (0 for a label it never saw as a main action)."""
         import numpy as np
 
-        features, main_features = self._design(texts)
-        labels = self.multi_.predict_proba(features)
         raw = self.main_.predict_proba(main_features)
         classes = list(self.main_.classes_)
-        main = np.zeros_like(labels)
+        main = np.zeros((raw.shape[0], len(self.present_)))
         for column, label in enumerate(self.present_):
             if label in classes:
                 main[:, column] = raw[:, classes.index(label)]
-        return labels, main
+        return main
 
     def _fit_ranker(self, texts: list[str], label_lists: list[list[str]], sample_weight) -> MainRanker:
         """The main-action ranker, fitted on out-of-fold probabilities of models with these settings."""
@@ -333,12 +336,11 @@ class ActionTypeClassifier(Persisted):
 
     def predict(self, texts: list[str]) -> list[list[str]]:
         texts = list(texts)
+        features, main_features = self._design(texts)
+        probabilities = self.multi_.predict_proba(features)
         if getattr(self, "ranker_", None) is not None:
-            probabilities, main_p = self._probabilities(texts)
-            mains = self.ranker_.predict(texts, probabilities, main_p)
+            mains = self.ranker_.predict(texts, probabilities, self._main_probabilities(main_features))
         else:
-            features, main_features = self._design(texts)
-            probabilities = self.multi_.predict_proba(features)
             mains = self.main_.predict(main_features)
         thresholds = getattr(self, "thresholds_", None) or [self.threshold] * len(self.present_)
         out = []

@@ -201,14 +201,13 @@ def _attachments(lines: list[tuple[str, int]], start: int, depth: int = 0) -> li
         return []
     title = next((i for i in rest[:40] if _doc_type_title(lines[i][0]) or ATTACHMENT.match(lines[i][0])
                   or REQUEST_ANNEX.match(lines[i][0])), None)
-    if title is not None and REQUEST_ANNEX.match(lines[title][0]) and find_tables([line for line, _ in lines[start:]]):
-        title = None
-    if title is None:  # a task table printed after the signature without a title we know
-        tables = find_tables([line for line, _ in lines[start:]])
-        if not tables:
+    if title is None or REQUEST_ANNEX.match(lines[title][0]):
+        # a task table printed after the signature, without a title we know or under an annex of requested work
+        if tables := find_tables([line for line, _ in lines[start:]]):
+            table_start, table_end = start + tables[0].start, start + tables[0].end
+            return [(table_start, table_end, "assign"), *_attachments(lines, table_end, depth + 1)]
+        if title is None:
             return []
-        table_start, table_end = start + tables[0].start, start + tables[0].end
-        return [(table_start, table_end, "assign"), *_attachments(lines, table_end, depth + 1)]
     sub = lines[start:]
     header = Header()
     body_start = start + _parse_header(sub, header)

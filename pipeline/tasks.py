@@ -251,7 +251,8 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
     if DEFICIENCY.search(text) and not IMPERATIVE.search(text) and not _opens_with_action(text):
         return False
     # the document's closing line, even when it falls under the last heading (not under "3. Tổ chức thực hiện")
-    last_sentence = text.endswith("./.") and not EXECUTION.match(blocks[block.parent].text if block.parent else "")
+    parent = blocks[block.parent].text if block.parent is not None else ""
+    last_sentence = text.endswith("./.") and not EXECUTION.match(parent)
     if block.kind == "para" and (block.parent is None or last_sentence) and REFERS_BACK.search(text) and any(
             b.numbered and b.part == block.part for b in blocks[: block.index]):
         return False  # "Đề nghị Công ty rà soát, hoàn thiện các nội dung nêu trên ...": closes the list (§3)

@@ -36,10 +36,10 @@ ENTERPRISE_AND = re.compile(
     rf"và\s+(?!các\b|những\b|đơn\s+vị|cơ\s+quan|địa\s+phương|tổ\s+chức|cá\s+nhân|nhà\s+thầu|chủ\s+đầu\s+tư)[{LOWER}]"
 )
 RELATED = re.compile(r"\s*(?:có\s+)?liên\s+quan", re.I)
-_LEVEL = r"(?:tỉnh|xã|huyện|phường|quận|thành\s+phố|thị\s+xã|thị\s+trấn)"
+LEVELS = "phường|xã|huyện|quận|tỉnh|thành\\s+phố|thị\\s+xã|thị\\s+trấn"
 PEOPLES_BODY_AT_LEVEL = re.compile(
     rf"(?:(?:Ủy|Uỷ|ỦY|UỶ)\s+(?i:ban\s+nhân\s+dân)|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND)\s+(?:các\s+)?(?:cấp\s+)?"
-    rf"{_LEVEL}(?:\s*,\s*{_LEVEL})*"
+    rf"(?:{LEVELS})(?:\s*,\s*(?:{LEVELS}))*"
 )
 """A people's committee or council named by its level only ("Ủy ban nhân dân cấp tỉnh", "UBND các xã, phường"): its
 name is complete unless a proper name or a qualifier follows."""
@@ -202,7 +202,6 @@ def is_generic(name: str) -> bool:
     return bool(GENERIC.search(name.strip()))
 
 
-LEVELS = "phường|xã|huyện|quận|tỉnh|thành\\s+phố|thị\\s+xã|thị\\s+trấn"
 LISTED_UNDER_HEAD = re.compile(
     rf"^(?P<head>.+?)\s+các\s+(?P<plural>{LEVELS}|nước|đơn\s+vị)\s*:\s*(?P<items>.+)$"
 )
