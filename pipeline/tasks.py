@@ -302,9 +302,12 @@ ADVERBIAL = re.compile(
 """A clause before the subject ("Để đảm bảo an toàn giao thông, Công ty X phải ...", "Trong thời hạn 03 ngày làm
 việc, Ủy ban nhân dân cấp xã có trách nhiệm ...")."""
 FRONTED_MORE = re.compile(
-    r"^(?:kể\s+từ|trong\s+thời\s+(?:hạn|gian)|trong\s+vòng|chậm\s+nhất|sau\s+khi|khi|năm)\b[^,;:]{3,200},\s+", re.I
+    r"^(?:(?:kể\s+từ|trong\s+thời\s+(?:hạn|gian)|trong\s+vòng|chậm\s+nhất|sau\s+khi|khi|nếu|năm)\b[^,;:]{3,200}"
+    r"|vướng\s+mắc(?:\s+phát\s+sinh)?),\s+",
+    re.I,
 )
-"""A further fronted clause after the first ("Trường hợp chưa đủ hồ sơ, trong vòng 03 ngày ..., kể từ ngày ...,")."""
+"""A further fronted clause after the first ("Trường hợp chưa đủ hồ sơ, trong vòng 03 ngày ..., kể từ ngày ...,",
+"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, ...")."""
 
 
 def _subject(text: str) -> list[UnitMention]:
@@ -320,10 +323,13 @@ def _subject(text: str) -> list[UnitMention]:
 
 FIELD_TAIL = re.compile(r"\s+(?:thực\s+hiện\s+nhiệm\s+vụ\s+)?trong\s+(?:quản\s+lý\s+nhà\s+nước|lĩnh\s+vực)\b.*$")
 """The field a named body acts in, after its name in a duty heading; a regulated party keeps its own."""
-REGULATED_PARTY = r"(?:Các\s+|Mọi\s+)?(?:tổ\s+chức|đơn\s+vị|doanh\s+nghiệp|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+đầu\s+tư)\b"
+REGULATED_PARTY = (
+    r"(?:Các\s+|Mọi\s+)?(?:cơ\s+quan,\s+)?(?:tổ\s+chức|đơn\s+vị|doanh\s+nghiệp|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+đầu\s+tư)\b"
+)
 """The opening words of a party a provision regulates ("Tổ chức, cá nhân ...", "Chủ đầu tư ...")."""
 REGULATED_SUBJECT = re.compile(
-    rf"^(?P<name>{REGULATED_PARTY}[^.;:()]{{0,140}}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nghĩa\s+vụ|phải)\s",
+    rf"^(?P<name>{REGULATED_PARTY}[^.;:()]{{0,140}}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nghĩa\s+vụ|phải"
+    rf"|(?:kịp\s+thời\s+)?phản\s+ánh)\s",
     re.I,
 )
 """The regulated party a provision opens with, qualifier included ("Các tổ chức, cá nhân được cấp giấy phép thăm
@@ -339,17 +345,33 @@ def _subject_at_start(text: str) -> list[UnitMention]:
     inside = [(m.start, m.end) for m in mentions]
     cues = [c for c in find_cues(text) if not any(a <= c.start < b for a, b in inside)]
     first_verb = min((c.start for c in cues), default=len(text))
+    # a predicate the cue lexicon does not know, right after a name ("Ủy ban nhân dân cấp xã thực hiện nhiệm vụ ...")
+    first_verb = min((m.end for m in mentions if m.end < first_verb and PREDICATE_START.match(text, m.end)),
+                     default=first_verb)
     head = text[:first_verb]
     responsible = re.search(r"\b(?:chịu|có)\s+trách\s+nhiệm\b|\bchủ\s+trì\b|\bphải\b", head)
     if responsible:
         head = head[: responsible.start()]
     subject = [m for m in mentions if m.end <= len(head.rstrip()) + 1]
+    for i in range(1, len(subject)):  # "X phản ánh về Bộ Công Thương": a name after a preposition is not the subject
+        if PREPOSITION.search(text, subject[i - 1].end, subject[i].start):
+            subject = subject[:i]
+            break
     if not subject:
         return []
     gap = head[subject[-1].end :]
     if len(gap) > 25 and not FRONTED.match(gap):
         return []
     return subject
+
+
+PREPOSITION = re.compile(r"(?<!\w)(?:về|với|cho|của|tại|đến|tới|qua|từ)(?!\w)")
+PREDICATE_START = re.compile(
+    rf"\s+(?!(?:trong|tại|về|của|cho|với|để|và|hoặc|hay|thuộc|trên|ở|nơi|khi|nếu|do|từ|đến|theo|đối|cùng|gồm"
+    rf"|bao\s+gồm|(?:có\s+)?liên\s+quan)(?!\w))[{LOWER}]"
+)
+"""A predicate that the cue lexicon does not know, right after the subject ("Ủy ban nhân dân cấp xã thực hiện nhiệm
+vụ ...", "Sở Xây dựng có ý kiến về ..."): a lower-case word that does not go on the noun phrase (a preposition)."""
 
 
 def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], responsible: dict) -> Task | None:

@@ -141,6 +141,9 @@ def _name_end(text: str, pos: int, begin: int) -> int:
                 not GROUP_TAILS.fullmatch(m[1]) or re.search(r"\b[Cc]ác\b|,", text[begin:pos])):
             pos += m.end()
             continue
+        if (end := _comma_compound_end(text, pos)) is not None:
+            pos = end  # "phòng cháy, chữa cháy": the comma is inside the name
+            continue
         gap = re.match(r"\s*(?:[-–&]\s*)?", rest).group()
         if not gap or "\n" in gap:
             return pos
@@ -169,11 +172,32 @@ def _name_end(text: str, pos: int, begin: int) -> int:
         if rest.startswith("và ") and not re.match(rf"và\s+[{UPPER}]", rest):
             if tail := LOWER_TAIL.match(rest):
                 pos = word_at + tail.end()
+                while (end := _comma_compound_end(text, pos)) is not None:
+                    pos = end  # "Phòng Kiểm tra Xây dựng và phòng cháy, chữa cháy"
             return pos
         if rest.startswith("và ") and heads.match(rest[3:].lstrip()):
             return pos
         pos = word_at + len(word.group().rstrip("."))
     return pos
+
+
+@lru_cache(maxsize=1)
+def _comma_compounds() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(words before the comma, pattern of the comma and the words after) of ``data/unit_name_commas.txt``."""
+    pairs = []
+    for phrase in data_words("unit_name_commas.txt"):
+        left, right = (part.strip() for part in phrase.split(",", 1))
+        pairs.append((left.lower(), re.compile(r",\s*" + r"\s+".join(map(re.escape, right.split())) + r"(?!\w)", re.I)))
+    return tuple(pairs)
+
+
+def _comma_compound_end(text: str, pos: int) -> int | None:
+    """Where a fixed phrase with a comma that the name runs into at ``pos`` ends ("phòng cháy|, chữa cháy")."""
+    before = text[max(0, pos - 30) : pos].lower()
+    for left, right in _comma_compounds():
+        if re.search(rf"(?<!\w){re.escape(left)}$", before) and (m := right.match(text, pos)):
+            return m.end()
+    return None
 
 
 BARE_ENTERPRISE = re.compile(r"(?:Tổng\s+)?[Cc]ông\s+ty|Chi\s+nhánh|Hợp\s+tác\s+xã|Doanh\s+nghiệp")
