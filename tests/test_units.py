@@ -166,6 +166,15 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("Ban Chỉ huy phòng, chống thiên tai tỉnh chủ trì, phối hợp", ["Ban Chỉ huy phòng, chống thiên tai tỉnh"]),
     ("Phòng, chống quấy rối tình dục tại nơi làm việc", []),
     ("Phòng cháy, chữa cháy và cứu nạn, cứu hộ", []),
+    # heads added in session 9: the state audit, a branch, a plant, an inspection team's head
+    ("Đề nghị Ủy ban Kiểm tra Tỉnh ủy, Ban Nội chính Tỉnh ủy, Kiểm toán khu vực VII phối hợp kiểm tra",
+     ["Ủy ban Kiểm tra Tỉnh ủy", "Ban Nội chính Tỉnh ủy", "Kiểm toán khu vực VII"]),
+    ("Chi nhánh số 1 - Công ty cổ phần Xuất nhập khẩu Sợi Phương Nam rà soát hồ sơ",
+     ["Chi nhánh số 1 - Công ty cổ phần Xuất nhập khẩu Sợi Phương Nam"]),
+    ("Xí nghiệp giấy Âu Lâu chủ động rà soát", ["Xí nghiệp giấy Âu Lâu"]),
+    ("Trưởng đoàn kiểm tra công bố quyết định kiểm tra", ["Trưởng đoàn kiểm tra"]),
+    ("Tổng Thanh tra Chính phủ có trách nhiệm hướng dẫn thi hành", ["Tổng Thanh tra Chính phủ"]),
+    ("bảo đảm hoạt động kiểm toán nhà nước", []),
 ])
 def test_unit_names_end_before_a_predicate(text, names):
     assert [m.name for m in find_units(text)] == names
