@@ -120,6 +120,12 @@ LIST_CONTINUATION = re.compile(
 GROUP_TAILS = re.compile(r"đoàn\s+thể|đơn\s+vị|địa\s+phương|cá\s+nhân")
 """List continuations that only extend a group ("các sở, ngành, đơn vị"), not one named unit ("Ủy ban nhân dân cấp
 huyện, đơn vị liên quan" is two mentions)."""
+BUILD_VERB = re.compile(
+    r"xây\s+dựng(?:,\s*|\s+và\s+)?\s*(?:kế\s+hoạch|phương\s+án|đề\s+án|chương\s+trình|dự\s+thảo|báo\s+cáo"
+    r"|cơ\s+sở\s+dữ\s+liệu|lộ\s+trình|ban\s+hành)(?!\w)"
+)
+""""xây dựng" as the verb, before what is built ("UBND xã Mậu A xây dựng phương án", "Trưởng đoàn kiểm tra chuyên
+ngành xây dựng báo cáo"); elsewhere it may be part of a name ("Ban Quản lý dự án đầu tư xây dựng")."""
 QUANTITY = re.compile(r"\d+\s+(?:bản|bộ|ngày|tháng|năm)\b")
 """A count after a name ("gửi Ủy ban nhân dân cấp huyện 01 bản"): not part of it."""
 
@@ -162,7 +168,8 @@ def _name_end(text: str, pos: int, begin: int) -> int:
                 and not LEVEL_QUALIFIER.match(rest)):
             return pos  # "Ủy ban nhân dân cấp tỉnh ra Quyết định": the name ends at its level
         word = re.match(r"\w[\w/.]*", rest)
-        if not word or QUANTITY.match(rest) or (stop.match(rest) and not _inside_compound(text, pos, word_at)):
+        if not word or QUANTITY.match(rest) or BUILD_VERB.match(rest) or (
+                stop.match(rest) and not _inside_compound(text, pos, word_at)):
             return pos
         if re.match(r"kiểm\s+tra\b", rest) and text[:pos].split()[-1].lower() not in INSPECTING_HEADS:
             return pos  # "Sở Xây dựng kiểm tra ...": the verb; "Đoàn kiểm tra", "Phòng Kiểm tra ...": a name
