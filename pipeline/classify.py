@@ -336,6 +336,8 @@ class ActionTypeClassifier(Persisted):
 
     def predict(self, texts: list[str]) -> list[list[str]]:
         texts = list(texts)
+        if not texts:
+            return []
         features, main_features = self._design(texts)
         probabilities = self.multi_.predict_proba(features)
         if getattr(self, "ranker_", None) is not None:

@@ -260,6 +260,9 @@ def suggest_command(text: str, k: int, candidates: tuple[str, ...], as_json: boo
     if as_json:
         click.echo(json.dumps([asdict(s) for s in ranked], ensure_ascii=False, indent=1))
         return
+    if not ranked:
+        reason = "the text is empty" if not text.strip() else "no past task is like it"
+        click.echo(f"no suggestion: {reason}", err=True)
     for rank, s in enumerate(ranked, 1):
         note = "" if s.seen_in_training else "  (not seen in training)"
         click.echo(f"{rank}. {s.unit}  {s.score:.3f}{note}")

@@ -75,6 +75,13 @@ def test_empty_text_gets_a_label(text):
     assert predict_actions([text])[0]
 
 
+def test_no_texts_get_no_labels():
+    """A batch with no task (a document whose rules found none) is an empty answer, not an error."""
+    model = ActionTypeClassifier.load(default_model_path())
+    assert model.predict([]) == []
+    assert predict_actions([]) == []
+
+
 def test_opening_words_are_features_of_their_own():
     model = ActionTypeClassifier(head_syllables=3)
     features = model._features("Rà soát, báo cáo kết quả rà soát")
@@ -113,3 +120,16 @@ def test_stacked_label_weights_are_rebuilt_not_saved():
     assert model.multi_._stacked is not None
     assert len(pickle.dumps(model)) == before
     assert pickle.loads(pickle.dumps(model)).predict(texts) == predicted
+
+
+def test_suggest_command_says_why_it_has_nothing():
+    """`nhiemvu suggest ""` tells the drafter why nothing came back instead of printing nothing."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, ["suggest", "  "])
+    assert result.exit_code == 0
+    assert "no suggestion: the text is empty" in result.output
+    result = CliRunner().invoke(main, ["suggest", "Kiểm tra an toàn kho vật liệu nổ công nghiệp", "-k", "2"])
+    assert result.output.startswith("1. ")
