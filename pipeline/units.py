@@ -189,20 +189,22 @@ def _name_end(text: str, pos: int, begin: int) -> int:
 
 
 @lru_cache(maxsize=1)
-def _comma_compounds() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(words before the comma, pattern of the comma and the words after) of ``data/unit_name_commas.txt``."""
+def _comma_compounds() -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
+    """(the words before the comma, the comma and the words after) of ``data/unit_name_commas.txt``, as patterns."""
     pairs = []
     for phrase in data_words("unit_name_commas.txt"):
-        left, right = (part.strip() for part in phrase.split(",", 1))
-        pairs.append((left.lower(), re.compile(r",\s*" + r"\s+".join(map(re.escape, right.split())) + r"(?!\w)", re.I)))
+        left, right = (r"\s+".join(map(re.escape, part.split())) for part in phrase.split(",", 1))
+        pairs.append((re.compile(rf"(?<!\w){left}$", re.I), re.compile(rf",\s*{right}(?!\w)", re.I)))
     return tuple(pairs)
 
 
 def _comma_compound_end(text: str, pos: int) -> int | None:
     """Where a fixed phrase with a comma that the name runs into at ``pos`` ends ("phòng cháy|, chữa cháy")."""
-    before = text[max(0, pos - 30) : pos].lower()
+    if not text.startswith(",", pos):
+        return None
+    before = text[max(0, pos - 30) : pos]
     for left, right in _comma_compounds():
-        if re.search(rf"(?<!\w){re.escape(left)}$", before) and (m := right.match(text, pos)):
+        if left.search(before) and (m := right.match(text, pos)):
             return m.end()
     return None
 
