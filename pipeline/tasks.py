@@ -366,6 +366,7 @@ def _subject_at_start(text: str) -> list[UnitMention]:
 
 
 PREPOSITION = re.compile(r"(?<!\w)(?:về|với|cho|của|tại|đến|tới|qua|từ)(?!\w)")
+"""A preposition between two names: the second is no part of the subject ("X phản ánh về Bộ Công Thương")."""
 PREDICATE_START = re.compile(
     rf"\s+(?!(?:trong|tại|về|của|cho|với|để|và|hoặc|hay|thuộc|trên|ở|nơi|khi|nếu|do|từ|đến|theo|đối|cùng|gồm"
     rf"|bao\s+gồm|(?:có\s+)?liên\s+quan)(?!\w))[{LOWER}]"
