@@ -126,6 +126,15 @@ BUILD_VERB = re.compile(
 )
 """"xây dựng" as the verb, before what is built ("UBND xã Mậu A xây dựng phương án", "Trưởng đoàn kiểm tra chuyên
 ngành xây dựng báo cáo"); elsewhere it may be part of a name ("Ban Quản lý dự án đầu tư xây dựng")."""
+WHERE_CLAUSE = re.compile(
+    r"nơi\s[^,;:.()\n]{3,120}?(?=\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|chủ\s+trì|phối\s+hợp|phải|xem\s+xét"
+    r"|thực\s+hiện|tổ\s+chức\s+thực\s+hiện|cấp\s+giấy|gửi|báo\s+cáo|kiểm\s+tra|quyết\s+định|lấy\s+ý\s+kiến|xác\s+nhận"
+    r"|thông\s+báo|có\s+thẩm\s+quyền|tiếp\s+nhận|hướng\s+dẫn|chỉ\s+đạo|ban\s+hành"
+    r"|trong\s+(?:thời|vòng|phạm))(?!\w)|\s*[,;:.()\n]|\s*$"
+    rf"|\s+(?:và|hoặc)\s+(?:các\s|những\s|[{UPPER}]))"
+)
+"""A relative clause "nơi ..." that qualifies a name, up to the predicate of the sentence ("Ủy ban nhân dân cấp xã
+nơi có đất thu hồi để xây dựng cụm công nghiệp | chủ trì ..."); without one in reach the name ends before "nơi"."""
 QUANTITY = re.compile(r"\d+\s+(?:bản|bộ|ngày|tháng|năm)\b")
 """A count after a name ("gửi Ủy ban nhân dân cấp huyện 01 bản"): not part of it."""
 
@@ -164,6 +173,9 @@ def _name_end(text: str, pos: int, begin: int) -> int:
         if m := re.match(rf"thuộc(?=\s+[{UPPER}])", rest):  # "Ban Quản lý dự án ... thuộc Thành phố": one name
             pos = word_at + m.end()
             continue
+        if rest.startswith("nơi "):  # "Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt trụ sở chính có trách nhiệm ..."
+            clause = WHERE_CLAUSE.match(rest)
+            return word_at + clause.end() if clause else pos
         if (re.match(rf"[{LOWER}]", rest) and PEOPLES_BODY_AT_LEVEL.fullmatch(text, begin, pos)
                 and not LEVEL_QUALIFIER.match(rest)):
             return pos  # "Ủy ban nhân dân cấp tỉnh ra Quyết định": the name ends at its level

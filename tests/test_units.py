@@ -181,6 +181,16 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("Bộ Công Thương xây dựng và ban hành kế hoạch", ["Bộ Công Thương"]),
     ("Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh hoàn thành tuyến",
      ["Ban Quản lý dự án đầu tư xây dựng công trình giao thông tỉnh"]),
+    # a relative clause "nơi ..." runs up to the sentence's predicate (Quyết định 16/2026, Nghị định 26/2026; session 9)
+    ("Ủy ban nhân dân cấp xã nơi có đất thu hồi để xây dựng cụm công nghiệp chủ trì tổ chức thực hiện",
+     ["Ủy ban nhân dân cấp xã nơi có đất thu hồi để xây dựng cụm công nghiệp"]),
+    ("Ủy ban nhân dân cấp tỉnh nơi tổ chức nộp hồ sơ có trách nhiệm xem xét",
+     ["Ủy ban nhân dân cấp tỉnh nơi tổ chức nộp hồ sơ"]),
+    ("Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt trụ sở chính và Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt cơ sở sản xuất",
+     ["Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt trụ sở chính",
+      "Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt cơ sở sản xuất"]),
+    ("gửi Ủy ban nhân dân cấp xã nơi có mỏ và các đơn vị liên quan",
+     ["Ủy ban nhân dân cấp xã nơi có mỏ", "các đơn vị"]),
 ])
 def test_unit_names_end_before_a_predicate(text, names):
     assert [m.name for m in find_units(text)] == names
