@@ -365,10 +365,11 @@ def _subject_at_start(text: str) -> list[UnitMention]:
     return subject
 
 
-PREPOSITION = re.compile(r"(?<!\w)(?:về|với|cho|của|tại|đến|tới|qua|từ)(?!\w)")
+PREPOSITIONS = "về|với|cho|của|tại|đến|tới|qua|từ"
+PREPOSITION = re.compile(rf"(?<!\w)(?:{PREPOSITIONS})(?!\w)")
 """A preposition between two names: the second is no part of the subject ("X phản ánh về Bộ Công Thương")."""
 PREDICATE_START = re.compile(
-    rf"\s+(?!(?:trong|tại|về|của|cho|với|để|và|hoặc|hay|thuộc|trên|ở|nơi|khi|nếu|do|từ|đến|theo|đối|cùng|gồm"
+    rf"\s+(?!(?:{PREPOSITIONS}|trong|để|và|hoặc|hay|thuộc|trên|ở|nơi|khi|nếu|do|theo|đối|cùng|gồm"
     rf"|bao\s+gồm|(?:có\s+)?liên\s+quan)(?!\w))[{LOWER}]"
 )
 """A predicate that the cue lexicon does not know, right after the subject ("Ủy ban nhân dân cấp xã thực hiện nhiệm

@@ -43,10 +43,10 @@ PEOPLES_BODY_AT_LEVEL = re.compile(
 )
 """A people's committee or council named by its level only ("Ủy ban nhân dân cấp tỉnh", "UBND các xã, phường"): its
 name is complete unless a proper name or a qualifier follows."""
-LEVEL_QUALIFIER = re.compile(r"(?:nơi|có|diễn\s+ra|còn\s+lại|thuộc|trực\s+thuộc|trên|liên\s+quan|đã|đang)(?!\w)")
-"""Lower-case words that go on qualifying a people's body at its level ("Ủy ban nhân dân cấp xã nơi có mỏ",
-"UBND các phường diễn ra sự kiện", "... còn lại"); any other ends its name ("Ủy ban nhân dân cấp tỉnh ra quyết
-định", "Ủy ban nhân dân tỉnh xây dựng, ban hành")."""
+LEVEL_QUALIFIER = re.compile(r"(?:có|diễn\s+ra|còn\s+lại|thuộc|trực\s+thuộc|trên|liên\s+quan|đã|đang)(?!\w)")
+"""Lower-case words that go on qualifying a people's body at its level ("UBND các xã có cụm công nghiệp", "UBND các
+phường diễn ra sự kiện", "... còn lại"; a "nơi ..." clause is :data:`WHERE_CLAUSE`); any other ends its name ("Ủy
+ban nhân dân cấp tỉnh ra quyết định", "Ủy ban nhân dân tỉnh xây dựng, ban hành")."""
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def _name_end(text: str, pos: int, begin: int) -> int:
         if m := re.match(rf"thuộc(?=\s+[{UPPER}])", rest):  # "Ban Quản lý dự án ... thuộc Thành phố": one name
             pos = word_at + m.end()
             continue
-        if rest.startswith("nơi "):  # "Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt trụ sở chính có trách nhiệm ..."
+        if re.match(r"nơi(?!\w)", rest):  # "Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt trụ sở chính có trách nhiệm"
             clause = WHERE_CLAUSE.match(rest)
             return word_at + clause.end() if clause else pos
         if (re.match(rf"[{LOWER}]", rest) and PEOPLES_BODY_AT_LEVEL.fullmatch(text, begin, pos)
