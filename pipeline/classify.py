@@ -26,6 +26,9 @@ review first). The main action comes from ``main``:
 
 ``head_syllables`` adds the 1-2-grams of the first syllables of the text as features of their own, so
 that a verb at the opening (where the main action is stated) weighs apart from the same verb later on.
+``nb_weight`` > 0 averages, at that weight, each label model's probability with a twin's trained on
+features scaled by their log-count ratio for the label (NB-LR, Wang & Manning 2012), which sharpens words
+typical of one label; the main-action ranker keeps the plain models' probabilities.
 ``tune_thresholds`` picks one threshold per label from out-of-fold
 probabilities inside ``fit`` (contiguous folds, so a document's tasks mostly
 stay together). ``sample_weight`` lets weak labels count less. No hidden state
@@ -198,6 +201,38 @@ class _PerLabel:
         return {key: value for key, value in self.__dict__.items() if key != "_stacked"}  # not saved: rebuilt
 
 
+class _LogCountRatioPerLabel(_PerLabel):
+    """NB-LR: per label, a logistic regression over features scaled by their log-count ratio (Wang & Manning 2012).
+
+    The ratio ``r = log((p / |p|) / (q / |q|))`` compares how often each feature is present (smoothed by
+    ``alpha``) in the label's tasks (p) and in the others (q); it is folded into the fitted weights, so that
+    prediction is the plain models' product.
+    """
+
+    def __init__(self, estimator, alpha: float = 1.0) -> None:
+        super().__init__(estimator)
+        self.alpha = alpha
+
+    def fit(self, features, targets, sample_weight=None) -> _LogCountRatioPerLabel:
+        import numpy as np
+        from sklearn.base import clone
+
+        features = features.tocsr()
+        present = (features > 0).astype(float)
+        self.estimators_ = []
+        for j in range(targets.shape[1]):
+            positive = targets[:, j] > 0
+            p = self.alpha + np.asarray(present[positive].sum(axis=0)).ravel()
+            q = self.alpha + np.asarray(present[~positive].sum(axis=0)).ravel()
+            ratio = np.log((p / p.sum()) / (q / q.sum()))
+            estimator = clone(self.estimator).fit(features.multiply(ratio).tocsr(), targets[:, j],
+                                                  sample_weight=sample_weight)
+            estimator.coef_ = estimator.coef_ * ratio
+            self.estimators_.append(estimator)
+        self._stacked = None
+        return self
+
+
 @dataclass
 class ActionTypeClassifier(Persisted):
     """Multi-label action types, ordered with the predicted main action first."""
@@ -216,6 +251,7 @@ class ActionTypeClassifier(Persisted):
     head_syllables: int = 0  # > 0: the 1-2-grams of the text's first N syllables also as marked features ("h:...")
     rank_C: float = 1.0  # main="rank": the ranker's C
     rank_folds: int = 5  # main="rank": folds of the out-of-fold probabilities it learns from
+    nb_weight: float = 0.0  # > 0: label probabilities average the plain models' with NB-LR twins' at this weight
     labels_: list[str] = field(default_factory=list)
 
     def _vectorizer(self, analyzer):
@@ -263,11 +299,20 @@ class ActionTypeClassifier(Persisted):
         present = targets.sum(axis=0) > 0
         self.present_ = [label for label, keep in zip(self.labels_, present, strict=True) if keep]
         self.multi_ = _PerLabel(self._logistic(True)).fit(features, targets[:, present], sample_weight)
+        self.nb_multi_ = (_LogCountRatioPerLabel(self._logistic(True)).fit(features, targets[:, present], sample_weight)
+                          if self.nb_weight else None)
         self.thresholds_ = self._tuned(features, targets[:, present], sample_weight) if self.tune_thresholds else None
         self.main_ = self._logistic(False, self.main_C).fit(
             main_features, [labels[0] if labels else "other" for labels in label_lists], sample_weight=sample_weight)
         self.ranker_ = self._fit_ranker(texts, label_lists, sample_weight) if self.main == "rank" else None
         return self
+
+    def _label_probabilities(self, features):
+        """P(label) over ``present_`` that decides the label set: the plain models', mixed with the NB-LR twins'."""
+        probabilities = self.multi_.predict_proba(features)
+        if (twins := getattr(self, "nb_multi_", None)) is not None:
+            probabilities = (1 - self.nb_weight) * probabilities + self.nb_weight * twins.predict_proba(features)
+        return probabilities
 
     def _probabilities(self, texts: list[str]):
         """P(label) of the label models and P(main = label) of the main model, both over ``present_``."""
@@ -295,8 +340,8 @@ class ActionTypeClassifier(Persisted):
         label_p = np.zeros((len(texts), len(self.present_)))
         main_p = np.zeros_like(label_p)
         for inside, outside in KFold(self.rank_folds).split(texts):
-            inner = replace(self, main="model").fit([texts[i] for i in inside], [label_lists[i] for i in inside],
-                                                    weights[inside])
+            inner = replace(self, main="model", nb_weight=0.0).fit(  # the ranker learns from the plain models
+                [texts[i] for i in inside], [label_lists[i] for i in inside], weights[inside])
             labels, main = inner._probabilities([texts[i] for i in outside])
             for column, label in enumerate(self.present_):
                 if label in inner.present_:
@@ -339,9 +384,10 @@ class ActionTypeClassifier(Persisted):
         if not texts:
             return []
         features, main_features = self._design(texts)
-        probabilities = self.multi_.predict_proba(features)
+        probabilities = self._label_probabilities(features)
         if getattr(self, "ranker_", None) is not None:
-            mains = self.ranker_.predict(texts, probabilities, self._main_probabilities(main_features))
+            plain = self.multi_.predict_proba(features)  # what the ranker learnt from
+            mains = self.ranker_.predict(texts, plain, self._main_probabilities(main_features))
         else:
             mains = self.main_.predict(main_features)
         thresholds = getattr(self, "thresholds_", None) or [self.threshold] * len(self.present_)

@@ -122,6 +122,34 @@ def test_stacked_label_weights_are_rebuilt_not_saved():
     assert pickle.loads(pickle.dumps(model)).predict(texts) == predicted
 
 
+def test_log_count_ratio_twins_fold_their_scaling_into_the_weights():
+    """NB-LR (nb_weight): each twin is a logistic regression on features scaled by their log-count ratio, whose
+    weights take the scaling in, so that it scores the raw features; the label set mixes both models."""
+    import numpy as np
+    from sklearn.base import clone
+
+    texts = ["Rà soát hồ sơ, báo cáo kết quả", "Báo cáo kết quả rà soát hồ sơ", "Kiểm tra hồ sơ dự án",
+             "Bố trí kinh phí thực hiện", "Kiểm tra, xử lý vi phạm"] * 4
+    labels = [["review", "report"], ["report", "review"], ["inspect"], ["fund"], ["inspect"]] * 4
+    plain = ActionTypeClassifier().fit(texts, labels)
+    mixed = ActionTypeClassifier(nb_weight=0.5).fit(texts, labels)
+    features, _ = mixed._design(texts)
+    column = mixed.present_.index("fund")
+    funded = np.array(["fund" in label for label in labels])
+    present = (features > 0).toarray()
+    p, q = 1 + present[funded].sum(axis=0), 1 + present[~funded].sum(axis=0)
+    ratio = np.log((p / p.sum()) / (q / q.sum()))
+    by_hand = clone(mixed.multi_.estimator).fit(features.multiply(ratio).tocsr(), funded)
+    twin = mixed.nb_multi_
+    assert np.allclose(twin.predict_proba(features)[:, column],
+                       by_hand.predict_proba(features.multiply(ratio).tocsr())[:, 1])
+    assert np.allclose(mixed.multi_.predict_proba(features), plain.multi_.predict_proba(features))
+    expected = 0.5 * plain.multi_.predict_proba(features) + 0.5 * twin.predict_proba(features)
+    assert np.allclose(mixed._label_probabilities(features), expected)
+    assert [p[0] for p in mixed.predict(texts[:5])] == ["review", "report", "inspect", "fund", "inspect"]
+    assert ActionTypeClassifier.shipped("actions-*.joblib").nb_weight == 0.5  # pipeline.train.ACTION_SETTINGS
+
+
 def test_suggest_command_says_why_it_has_nothing():
     """`nhiemvu suggest ""` tells the drafter why nothing came back instead of printing nothing."""
     from click.testing import CliRunner
