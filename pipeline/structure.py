@@ -53,7 +53,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("roman", re.compile(r"^(?P<m>[IVXLC]{1,6}\s?[.)])\s*")),
     ("arabic3", re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.\d{1,2}\.?)\s+")),
     ("arabic2", re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.?)\s+")),
-    ("arabic", re.compile(r"^(?P<m>\d{1,2}\s?[.)])\s*(?=\S)")),
+    ("arabic", re.compile(r"^(?P<m>(?:\d{1,2}|§)\s?[.)])\s*(?=\S)")),  # OCR reads a 5 or an 8 as "§"
     ("letter", re.compile(r"^(?P<m>[a-zđ]\s?[).])\s+")),
     ("dash", re.compile(r"^(?P<m>[-–—])\s*")),
     ("ordinal", re.compile(r"^(?P<m>(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:])\s*")),

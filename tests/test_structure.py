@@ -310,3 +310,12 @@ def test_a_title_line_that_goes_on_after_the_type_opens_the_subject(corpus):
 def test_minutes_without_a_date_line_are_dated_by_their_opening_sentence(corpus):
     minutes = extract(corpus / "laocai/vbhc-vn__sct__bien-ban-lam-viec-lien-nganh-ccn.txt")  # "Hôm nay, ngày 26/5/2026"
     assert minutes.document.doc_type == "Biên bản" and minutes.document.issued_date == "2026-05-26"
+
+
+def test_an_ocr_section_sign_is_read_as_a_numbered_marker(corpus):
+    """OCR reads a "5." or "8." as "§.": the marker is dropped from the task, so that its fronted clause is seen and
+    the subject after it leads ("Trong quá trình thực hiện nếu có vướng mắc ..., các tổ chức, cá nhân ...")."""
+    doc = extract(corpus / "laocai/xd-sct-vn__QD-11-2026-QD-UBND-Lao-Cai-OCR.txt")
+    assert not any(t.text.startswith("§") for t in doc.tasks)
+    feedback = next(t for t in doc.tasks if t.text.startswith("Trong quá trình thực hiện nếu có vướng mắc"))
+    assert feedback.lead_units == ["Các tổ chức, cá nhân"]
