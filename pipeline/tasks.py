@@ -450,17 +450,31 @@ BARE_HEADS = ("công ty", "doanh nghiệp", "chi nhánh", "hợp tác xã")
 """Heads a letter uses alone for the one company it is addressed to ("đề nghị Công ty rà soát ...")."""
 
 
+PROVINCE_LEVEL = re.compile(r"\s(?:tỉnh|thành phố)$", re.I)
+"""A name that ends on its level without the province's name ("Thuế tỉnh")."""
+
+
 def _addressed(names: list[str], addressees: list[str]) -> list[str]:
-    """Names with a bare "Công ty" / "Doanh nghiệp" replaced by the one addressee of that kind."""
+    """Names with a bare "Công ty" / "Doanh nghiệp" replaced by the one addressee of that kind, and a name ending on
+    its level ("Thuế tỉnh") by the one addressee that adds the province's name ("Thuế tỉnh Lào Cai")."""
     out = []
     for name in names:
         key = norm(name)
         if key in BARE_HEADS:
             matching = [a for a in addressees if norm(a).startswith(key + " ")]
             name = capitalise(matching[0]) if len(matching) == 1 else name
+        elif PROVINCE_LEVEL.search(name):
+            matching = [a for a in addressees if norm(a).startswith(key + " ") and _is_place(a[len(name):])]
+            name = capitalise(matching[0]) if len(matching) == 1 else name
         if name not in out:
             out.append(name)
     return out
+
+
+def _is_place(text: str) -> bool:
+    """Is ``text`` a place's name alone: one to three capitalised syllables ("Lào Cai", "Hà Nội")?"""
+    words = text.split()
+    return 0 < len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words)
 
 
 def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[list[str], list[UnitMention]]:

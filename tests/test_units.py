@@ -410,3 +410,17 @@ def test_the_subject_of_a_sentence(text, subject):
     from pipeline.tasks import _subject
 
     assert [u.name for u in _subject(text) if not u.generic] == subject
+
+
+def test_a_name_ending_on_its_level_takes_the_province_of_its_addressee(corpus):
+    """"7. Thuế tỉnh" heads the duties of the addressee "Thuế tỉnh Lào Cai" (the shared gold's form); "Công an
+    tỉnh", addressed as such, stays as it is."""
+    doc = extract(corpus / "laocai/qlks-sct-vn__CV-5973-UBND-KT-11-6-2026-tang-cuong-thanh-kiem-tra-KS.txt")
+    leads = {unit for task in doc.tasks for unit in task.lead_units}
+    assert "Thuế tỉnh Lào Cai" in leads and "Thuế tỉnh" not in leads
+    assert "Công an tỉnh" in leads
+    from pipeline.tasks import _addressed
+
+    addressees = ["Công an tỉnh", "Thuế tỉnh Lào Cai", "Sở Tài chính tỉnh Lào Cai", "Thuế tỉnh theo quy định"]
+    assert _addressed(["Thuế tỉnh", "Công an tỉnh", "Sở Tài chính"], addressees) == [
+        "Thuế tỉnh Lào Cai", "Công an tỉnh", "Sở Tài chính"]  # only a name that ends on its level, only a place
