@@ -49,6 +49,11 @@ phường diễn ra sự kiện", "... còn lại"; a "nơi ..." clause is :data
 ban nhân dân cấp tỉnh ra quyết định", "Ủy ban nhân dân tỉnh xây dựng, ban hành")."""
 
 
+PLACE_AT_END = re.compile(rf"(?<!\w)(?:{LEVELS})(?:\s+[{UPPER}][\w-]*){{1,3}}$")
+"""A name that ends with its place ("Ủy ban nhân dân phường Văn Phú", "Thuế tỉnh Lào Cai"): a lower-case word after
+it is the predicate ("... tìm kiếm nhà đầu tư"), unless it qualifies the body (:data:`LEVEL_QUALIFIER`)."""
+
+
 @dataclass(frozen=True)
 class UnitMention:
     name: str
@@ -179,6 +184,9 @@ def _name_end(text: str, pos: int, begin: int) -> int:
         if (re.match(rf"[{LOWER}]", rest) and PEOPLES_BODY_AT_LEVEL.fullmatch(text, begin, pos)
                 and not LEVEL_QUALIFIER.match(rest)):
             return pos  # "Ủy ban nhân dân cấp tỉnh ra Quyết định": the name ends at its level
+        if (re.match(rf"[{LOWER}]", rest) and PLACE_AT_END.search(text, begin, pos)
+                and not re.match(r"(?:và|hoặc)(?!\w)", rest) and not LEVEL_QUALIFIER.match(rest)):
+            return pos  # "UBND phường Văn Phú tìm kiếm nhà đầu tư": the name ends with its place
         word = re.match(r"\w[\w/.]*", rest)
         if not word or QUANTITY.match(rest) or BUILD_VERB.match(rest) or (
                 stop.match(rest) and not _inside_compound(text, pos, word_at)):

@@ -367,6 +367,21 @@ def test_a_named_unit_does_not_absorb_a_list_tail_or_a_count():
     assert [m.name for m in find_units("Các Sở, ban, ngành, đơn vị liên quan")] == ["Các Sở, ban, ngành, đơn vị"]
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    ("giao UBND phường Văn Phú tìm kiếm nhà đầu tư có đủ năng lực", ["UBND phường Văn Phú"]),
+    ("UBND phường Văn Phú xây dựng Đề án di dời các nhà máy", ["UBND phường Văn Phú"]),
+    ("Ủy ban nhân dân xã Bảo Hà nơi có đất thu hồi chủ trì", ["Ủy ban nhân dân xã Bảo Hà nơi có đất thu hồi"]),
+    ("Ủy ban nhân dân tỉnh Lào Cai có trách nhiệm", ["Ủy ban nhân dân tỉnh Lào Cai"]),
+    ("Ban Quản lý dự án tỉnh Lào Cai thuộc Sở Xây dựng", ["Ban Quản lý dự án tỉnh Lào Cai thuộc Sở Xây dựng"]),
+])
+def test_a_name_ends_with_its_place(text, names):
+    """A lower-case word after "<level> <Place>" is the predicate (sentences of the Lào Cai working documents); a
+    "nơi ..." clause or "thuộc <Unit>" still goes on the name."""
+    from pipeline.units import find_units
+
+    assert [m.name for m in find_units(text)] == names
+
+
 def test_a_role_filled_in_passing_resolves_later_mentions(corpus):
     """"Công ty TNHH MTV Duy Hiếu (Chủ đầu tư) cung cấp ...", then "Chủ đầu tư chịu trách nhiệm về chi phí ...": the
     investor named in passing leads."""
