@@ -439,3 +439,11 @@ def test_a_name_ending_on_its_level_takes_the_province_of_its_addressee(corpus):
     addressees = ["Công an tỉnh", "Thuế tỉnh Lào Cai", "Sở Tài chính tỉnh Lào Cai", "Thuế tỉnh theo quy định"]
     assert _addressed(["Thuế tỉnh", "Công an tỉnh", "Sở Tài chính"], addressees) == [
         "Thuế tỉnh Lào Cai", "Công an tỉnh", "Sở Tài chính"]  # only a name that ends on its level, only a place
+
+
+def test_giao_after_a_fronted_phrase_with_a_colon_leads(corpus):
+    """"Đối với các Cụm công nghiệp: Phú Thịnh 5 và Phú Thịnh 6, giao UBND phường Văn Phú tìm kiếm nhà đầu tư ...":
+    the unit after "giao" leads, not the letter's addressees."""
+    doc = extract(corpus / "laocai/vbhc-vn__ubnd__cong-van-ubnd-tinh-chi-dao.txt")
+    task = next(t for t in doc.tasks if t.text.startswith("Đối với các Cụm công nghiệp: Phú Thịnh 5"))
+    assert task.lead_units == ["Ủy ban nhân dân phường Văn Phú"]
