@@ -465,7 +465,9 @@ def _addressed(names: list[str], addressees: list[str]) -> list[str]:
             matching = [a for a in addressees if norm(a).startswith(key + " ")]
             name = capitalise(matching[0]) if len(matching) == 1 else name
         elif PROVINCE_LEVEL.search(name):
-            matching = [a for a in addressees if norm(a).startswith(key + " ") and _is_place(a[len(name):])]
+            words = len(name.split())  # the addressee's words after the name's, not its characters (spacing)
+            matching = [a for a in addressees
+                        if norm(a).startswith(key + " ") and _is_place(" ".join(a.split()[words:]))]
             name = capitalise(matching[0]) if len(matching) == 1 else name
         if name not in out:
             out.append(name)
