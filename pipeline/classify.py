@@ -307,9 +307,10 @@ class ActionTypeClassifier(Persisted):
         self.ranker_ = self._fit_ranker(texts, label_lists, sample_weight) if self.main == "rank" else None
         return self
 
-    def _label_probabilities(self, features):
-        """P(label) over ``present_`` that decides the label set: the plain models', mixed with the NB-LR twins'."""
-        probabilities = self.multi_.predict_proba(features)
+    def _label_probabilities(self, features, plain=None):
+        """P(label) over ``present_`` that decides the label set: the plain models' (``plain`` when already computed),
+        mixed with the NB-LR twins'."""
+        probabilities = self.multi_.predict_proba(features) if plain is None else plain
         if (twins := getattr(self, "nb_multi_", None)) is not None:
             probabilities = (1 - self.nb_weight) * probabilities + self.nb_weight * twins.predict_proba(features)
         return probabilities
@@ -384,9 +385,9 @@ class ActionTypeClassifier(Persisted):
         if not texts:
             return []
         features, main_features = self._design(texts)
-        probabilities = self._label_probabilities(features)
+        plain = self.multi_.predict_proba(features)  # what the ranker learnt from
+        probabilities = self._label_probabilities(features, plain)
         if getattr(self, "ranker_", None) is not None:
-            plain = self.multi_.predict_proba(features)  # what the ranker learnt from
             mains = self.ranker_.predict(texts, plain, self._main_probabilities(main_features))
         else:
             mains = self.main_.predict(main_features)
