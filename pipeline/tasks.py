@@ -24,6 +24,7 @@ from pipeline.unit_names import expand_abbreviations
 from pipeline.unit_tagger import TaggedUnit, tag_units
 from pipeline.units import (
     ENTERPRISE,
+    PLACE,
     UnitMention,
     capitalise,
     expand_listed,
@@ -467,17 +468,11 @@ def _addressed(names: list[str], addressees: list[str]) -> list[str]:
         elif PROVINCE_LEVEL.search(name):
             words = len(name.split())  # the addressee's words after the name's, not its characters (spacing)
             matching = [a for a in addressees
-                        if norm(a).startswith(key + " ") and _is_place(" ".join(a.split()[words:]))]
+                        if norm(a).startswith(key + " ") and re.fullmatch(PLACE, " ".join(a.split()[words:]))]
             name = capitalise(matching[0]) if len(matching) == 1 else name
         if name not in out:
             out.append(name)
     return out
-
-
-def _is_place(text: str) -> bool:
-    """Is ``text`` a place's name alone: one to three capitalised syllables ("Lào Cai", "Hà Nội")?"""
-    words = text.split()
-    return 0 < len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words)
 
 
 def _leads(ctx: _Context, block: Block, text: str, responsible: dict) -> tuple[list[str], list[UnitMention]]:

@@ -49,7 +49,9 @@ phường diễn ra sự kiện", "... còn lại"; a "nơi ..." clause is :data
 ban nhân dân cấp tỉnh ra quyết định", "Ủy ban nhân dân tỉnh xây dựng, ban hành")."""
 
 
-PLACE_AT_END = re.compile(rf"(?<!\w)(?:{LEVELS})(?:\s+[{UPPER}][\w-]*){{1,3}}$")
+PLACE = rf"[{UPPER}][\w-]*(?:\s+[{UPPER}][\w-]*){{0,2}}"
+"""A place's name: one to three capitalised syllables ("Lào Cai", "Văn Phú", "Hà Nội")."""
+PLACE_AT_END = re.compile(rf"(?<!\w)(?:{LEVELS})\s+{PLACE}$")
 """A name that ends with its place ("Ủy ban nhân dân phường Văn Phú", "Thuế tỉnh Lào Cai"): a lower-case word after
 it is the predicate ("... tìm kiếm nhà đầu tư"), unless it qualifies the body (:data:`LEVEL_QUALIFIER`)."""
 
