@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
     import transformers
 
-    from pipeline.bert import resolve_device
+    from pipeline.bert import device_name, resolve_device
 
     device = resolve_device(args.device)
     torch.set_num_threads(args.threads)
@@ -171,7 +171,8 @@ def main(argv: list[str] | None = None) -> None:
         pre_stats = pretrain_mlm([args.corpus / p for p in CORPUS_PARTS], pre_dir, exclude_files=held_files,
                                  exclude_texts=held_texts, time_budget_s=args.pretrain_budget,
                                  device=device, log=lambda m: print(m, file=sys.stderr), **pretrain_cfg)
-    pre_stats["disk_mb"] = round(folder_mb(pre_dir), 2)
+    if not reused:  # a reused checkpoint may be a float16 copy: its size is not the run's
+        pre_stats["disk_mb"] = round(folder_mb(pre_dir), 2)
 
     # 2. fine-tuning, chosen on dev -------------------------------------------------------------
     runs: dict[str, list[dict]] = {"pretrained": [], "random": []}
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     results = {"pretraining": pre_stats, "finetune_settings": finetune_cfg, "seeds": seeds, "tfidf_c": best_c,
                "tfidf_dev_by_c": {str(c): s for c, s in by_c.items()}, "tfidf_seconds": round(tfidf_seconds, 1),
                "n_tasks": {"train": len(train[0]), "dev": len(dev[0]), "test": len(test[0])}, "runs": runs,
-               "finetune_dev_by_lr": lr_by_variant, "device": pre_stats.get("device", device)}
+               "finetune_dev_by_lr": lr_by_variant, "device": device_name(device)}
     for rows in runs.values():
         for row in rows:
             row["test"] = score_label_lists(test[1], ActionClassifier.load(row["dir"]).predict(test[0]))
@@ -332,7 +333,8 @@ def render(res: dict) -> str:
         f"| wall time | {pre['seconds']['total']:.0f} s (vocabulary {pre['seconds']['vocabulary']:.0f} s, data "
         f"{pre['seconds']['data']:.0f} s, training {pre['seconds']['training']:.0f} s), "
         f"{pre.get('device', 'cpu')}, {pre['threads']} torch thread(s) |",
-        f"| size on disk | {pre['disk_mb']:.1f} MB (safetensors, float32, with the tokenizer) |",
+        f"| size on disk | {pre['disk_mb']:.1f} MB (safetensors, float32, with the tokenizer) |"
+        if "disk_mb" in pre else "| size on disk | not measured (a reused checkpoint) |",
         "", "| fine-tuning | |", "|---|---|",
         f"| settings | {json.dumps(_settings_shown(res))} |",
         *(["| learning rate chosen on dev (micro-F1 of the first seed) | "
@@ -342,7 +344,7 @@ def render(res: dict) -> str:
         f"| classifier | {rows[0]['parameters'] / 1e6:.2f} M parameters, {rows[0]['disk_mb']:.1f} MB on disk |",
         f"| wall time per run | pretrained {statistics.mean(r['seconds'] for r in rows):.0f} s, random init "
         f"{statistics.mean(r['seconds'] for r in res['runs']['random']):.0f} s; TF-IDF (3 values of C) "
-        f"{res['tfidf_seconds']:.0f} s |",
+        f"{res['tfidf_seconds']:.0f} s; {res.get('device', 'cpu')} |",
         f"| whole benchmark | {res['seconds_total'] / 60:.1f} min"
         f"{' (pretraining reused from an earlier run: add its wall time)' if res.get('pretraining_reused') else ''}; "
         + ", ".join(f"{k} {v}" for k, v in res["versions"].items()) + " |",

@@ -64,7 +64,7 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _device_name(device: str) -> str:
+def device_name(device: str) -> str:
     """What ran the job: "cpu", or the GPU's name."""
     import torch
 
@@ -337,7 +337,7 @@ def pretrain_mlm(corpus_paths: Iterable[str | Path], out_dir: str | Path, *, exc
         "validation_masked_accuracy": round(correct / max(1, n), 4),
         "seconds": {"vocabulary": round(t_vocab, 1), "data": round(t_data - t_vocab, 1), "training": round(t_train, 1),
                     "total": round(time.perf_counter() - started, 1)},
-        "threads": torch.get_num_threads(), "device": _device_name(device), "curve": curve,
+        "threads": torch.get_num_threads(), "device": device_name(device), "curve": curve,
     }
     (out / STATS_FILE).write_text(json.dumps(stats, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return stats
