@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.actions import cue_words
-from pipeline.lexicon import LOWER, UPPER, alternation, data_words
+from pipeline.evaluate import norm
+from pipeline.lexicon import LOWER, UPPER, alternation, data_rows, data_words
 
 GENERIC = re.compile(
     r"liên\s+quan|(được\s+kiểm\s+tra|trên\s+địa\s+bàn)$|^(các\s+)?(đơn\s+vị|cơ\s+quan)$",
@@ -54,6 +55,34 @@ PLACE = rf"[{UPPER}][\w-]*(?:\s+[{UPPER}][\w-]*){{0,2}}"
 PLACE_AT_END = re.compile(rf"(?<!\w)(?:{LEVELS})\s+{PLACE}$")
 """A name that ends with its place ("Ủy ban nhân dân phường Văn Phú", "Thuế tỉnh Lào Cai"): a lower-case word after
 it is the predicate ("... tìm kiếm nhà đầu tư"), unless it qualifies the body (:data:`LEVEL_QUALIFIER`)."""
+
+
+NAME_GOES_ON = re.compile(rf"(?:và|hoặc|cấp|các|của|tại|do|được|chưa|về|theo|phụ\s+trách|{LEVELS})(?!\w)")
+"""Lower-case words that may go on a known name: its place or level ("Sở Xây dựng tỉnh Lào Cai"), a list ("và"),
+a clause that qualifies it ("... có cụm công nghiệp do cấp xã quản lý"). See :func:`_known_name_ends`."""
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The comparison keys of the gazetteer's names (``data/unit_gazetteer.tsv``), and every word prefix of them."""
+    names = {norm(row[0]) for row in data_rows("unit_gazetteer.tsv")}
+    prefixes = {" ".join(key.split()[:n]) for key in names for n in range(1, len(key.split()) + 1)}
+    return frozenset(names), frozenset(prefixes)
+
+
+def _known_name_ends(name: str, rest: str) -> bool:
+    """Does a known unit name end here, before the lower-case word that opens ``rest``?
+
+    True when ``name`` is a name of the gazetteer and no gazetteer name goes on with that word: the word is the
+    predicate ("Công an tỉnh quản lý chặt chẽ ...", "Sở Văn hóa và Thể thao xây dựng Hướng dẫn ..."). Levels,
+    places and qualifiers (:data:`NAME_GOES_ON`, :data:`LEVEL_QUALIFIER`) never end it.
+    """
+    if NAME_GOES_ON.match(rest) or LEVEL_QUALIFIER.match(rest):
+        return False
+    names, prefixes = _known_names()
+    key = norm(name)
+    word = re.match(r"\w+", rest)
+    return key in names and word is not None and f"{key} {norm(word.group())}" not in prefixes
 
 
 @dataclass(frozen=True)
@@ -189,6 +218,8 @@ def _name_end(text: str, pos: int, begin: int) -> int:
         if (re.match(rf"[{LOWER}]", rest) and PLACE_AT_END.search(text, begin, pos)
                 and not re.match(r"(?:và|hoặc)(?!\w)", rest) and not LEVEL_QUALIFIER.match(rest)):
             return pos  # "UBND phường Văn Phú tìm kiếm nhà đầu tư": the name ends with its place
+        if re.match(rf"[{LOWER}]", rest) and _known_name_ends(text[begin:pos], rest):
+            return pos  # "Công an tỉnh quản lý chặt chẽ ...": a known name, then its predicate
         word = re.match(r"\w[\w/.]*", rest)
         if not word or QUANTITY.match(rest) or BUILD_VERB.match(rest) or (
                 stop.match(rest) and not _inside_compound(text, pos, word_at)):
