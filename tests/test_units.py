@@ -107,6 +107,20 @@ def test_a_request_after_a_topic_line_that_lost_its_colon_names_the_lead():
     assert leads == []  # a request in lower case inside the topic names nobody
 
 
+@pytest.mark.parametrize(("text", "supports"), [
+    ("Phát hành văn bản, gửi kết quả đến Sở Công Thương thực hiện bóc tách dữ liệu", ["Sở Công Thương"]),
+    ("Phát hành văn bản chuyển UBND tỉnh", ["UBND tỉnh"]),
+    ("Sau khi hoàn thiện, Công ty nộp lại hồ sơ về Sở Công Thương để có cơ sở thẩm định", ["Sở Công Thương"]),
+    ("phải trao đổi ngay với Bộ Chỉ huy quân sự tỉnh để xử lý", ["Bộ Chỉ huy quân sự tỉnh"]),
+    ("Sở xem xét, cấp Giấy phép vận chuyển hàng hóa nguy hiểm cho Công ty TNHH Thái Thịnh", []),
+])
+def test_where_a_dossier_or_result_is_sent_is_a_support_unit(text, supports):
+    """"gửi/nộp/chuyển ... về/đến/cho X", "chuyển X", "trao đổi với X" (the gold of the Lào Cai working documents,
+    ANNOTATION §4 "gửi X tổng hợp"); "vận chuyển ... cho X" is no sending."""
+    _, support = rule_roles(text)
+    assert [u.name for u in support] == supports
+
+
 def test_unit_names_keep_their_group_word_and_scope():
     names = [m.name for m in find_units("Các Bộ, ngành và Ủy ban nhân dân các tỉnh, thành phố trực thuộc "
                                         "Trung ương chỉ đạo thực hiện")]
