@@ -473,6 +473,15 @@ def test_a_name_ending_on_its_level_takes_the_province_of_its_addressee(corpus):
         "Thuế tỉnh Lào Cai", "Công an tỉnh", "Sở Tài chính"]  # only a name that ends on its level, only a place
 
 
+def test_a_lead_in_after_a_purpose_clause_hands_its_list_to_the_unit_it_asks(corpus):
+    """"Để kịp thời tháo gỡ ..., Văn phòng Ủy ban nhân dân tỉnh kính đề nghị đồng chí Chủ tịch Ủy ban nhân dân tỉnh
+    chỉ đạo một số nội dung sau:": the items are the Chairman's to act on, not the office's that writes."""
+    doc = extract(corpus / "laocai/vbhc-vn__ubnd__bao-cao-vp-ubnd.txt")
+    openings = ("Chỉ đạo Sở Tài chính khẩn trương", "Ưu tiên bố trí ngân sách")
+    asked = [t for t in doc.tasks if t.text.startswith(openings)]
+    assert len(asked) == 2 and all(t.lead_units == ["Chủ tịch Ủy ban nhân dân tỉnh"] for t in asked)
+
+
 def test_giao_after_a_fronted_phrase_with_a_colon_leads(corpus):
     """"Đối với các Cụm công nghiệp: Phú Thịnh 5 và Phú Thịnh 6, giao UBND phường Văn Phú tìm kiếm nhà đầu tư ...":
     the unit after "giao" leads, not the letter's addressees."""
