@@ -16,7 +16,7 @@ from pipeline.actions import action_types, find_cues
 from pipeline.classify import predict_actions
 from pipeline.deadlines import column_deadline, extract_time, find_deadline
 from pipeline.evaluate import norm
-from pipeline.lexicon import LOWER, UPPER, alternation, data_words
+from pipeline.lexicon import LOWER, UPPER, alternation, data_rows, data_words
 from pipeline.models import DocumentInfo, Task
 from pipeline.references import find_references
 from pipeline.structure import Block, Structure
@@ -953,6 +953,21 @@ def _long_form(name: str, short_forms: dict[str, str]) -> str:
 
 
 ABBREVIATED = re.compile(r"(?<!\w)[A-ZĐ]{2,}(?:&[A-ZĐ]+)?(?!\w)")
+PEOPLES_BODIES = ("UBND", "HĐND")
+"""Abbreviations every document shares, always written in full in a unit's name (ANNOTATION §4: "UBND tỉnh" ->
+"Ủy ban nhân dân tỉnh"; the expansions are those of ``data/unit_abbreviations.tsv``)."""
+
+
+@lru_cache(maxsize=1)
+def _peoples_bodies() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {row[0]: row[1] for row in data_rows("unit_abbreviations.tsv") if row[0] in PEOPLES_BODIES}
+    return re.compile(rf"(?<!\w)(?:{'|'.join(table)})(?!\w)"), table
+
+
+def _written_out(name: str) -> str:
+    """``name`` with UBND and HĐND written in full ("UBND xã Xuân Ái" -> "Ủy ban nhân dân xã Xuân Ái")."""
+    bodies, expansions = _peoples_bodies()
+    return bodies.sub(lambda m: expansions[m.group()], name)
 
 
 def _document_forms(names: list[str], text: str) -> list[str]:
@@ -965,6 +980,7 @@ def _document_forms(names: list[str], text: str) -> list[str]:
             pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in full.split()) + r"(?!\w)"
             if m := re.search(pattern, text, re.I):
                 name = " ".join(m.group().split())
+        name = _written_out(name)
         if norm(name) not in {norm(n) for n in out}:  # "Đoàn Kiểm tra" and "Đoàn kiểm tra" are one unit
             out.append(name)
     return out

@@ -70,7 +70,7 @@ def test_responsibility_stated_after_the_bullets():
 
     doc = extract_text(text)
     assert len(doc.tasks) == 2
-    assert all(t.lead_units == ["Ban cán sự đảng UBND tỉnh"] for t in doc.tasks)
+    assert all(t.lead_units == ["Ban cán sự đảng Ủy ban nhân dân tỉnh"] for t in doc.tasks)  # UBND written out
     assert all(t.support_units == ["Sở Công Thương"] for t in doc.tasks)
 
 

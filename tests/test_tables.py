@@ -138,9 +138,9 @@ def test_report_annex_with_solutions_and_a_role_cell(corpus):
     first = rows[0]
     assert first.text.startswith("Đề nghị Ban QLDA ĐTXD công trình giao thông tỉnh hoàn thành tuyến IC18")
     assert first.lead_units == ["Công ty LCIDI"]
-    assert first.support_units[:2] == ["UBND xã Gia Phú", "Ban QLDA ĐTXD công trình giao thông tỉnh"]
+    assert first.support_units[:2] == ["Ủy ban nhân dân xã Gia Phú", "Ban QLDA ĐTXD công trình giao thông tỉnh"]
     van_ban = next(t for t in doc.tasks if t.text.startswith("Ưu tiên ngân sách cho xã Văn Bàn"))
-    assert van_ban.lead_units == ["UBND xã Văn Bàn"]  # "Chủ trì: UBND xã Văn Bàn; Sở Công Thương hướng dẫn; ..."
+    assert van_ban.lead_units == ["Ủy ban nhân dân xã Văn Bàn"]  # "Chủ trì: UBND xã Văn Bàn; Sở Công Thương ..."
     assert "Sở Công Thương" in van_ban.support_units
 
 
