@@ -9,6 +9,7 @@ time and citation extractors are called on each task's own text.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -386,7 +387,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
     if lead_mentions is FALLBACK and ctx.info.doc_type in NORMATIVE:
         return None
     leads = _spelled_out(_expand_groups(leads, ctx.groups), ctx.abbreviations, ctx.short_forms)
-    leads = _document_forms(leads, ctx.structure.text)
+    leads = _completed(_document_forms(leads, ctx.structure.text), ctx.structure.text)
     context = _context_block(block, ctx.structure.blocks)
     time = extract_time(text, ctx.reference_date)
     deadline, recurrence = time.deadline, time.recurrence
@@ -403,7 +404,8 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
                  if u not in supports and norm(u) not in {norm(lead) for lead in leads}]
     if block.index in responsible and responsible[block.index][1]:
         supports += [u for u in responsible[block.index][1] if u not in supports]
-    supports = _document_forms(_spelled_out(supports, ctx.abbreviations, ctx.short_forms), ctx.structure.text)
+    supports = _completed(_document_forms(_spelled_out(supports, ctx.abbreviations, ctx.short_forms),
+                                          ctx.structure.text), ctx.structure.text)
     return Task(
         task_id="",
         section=_section(block, ctx.structure.blocks),
@@ -984,6 +986,45 @@ def _document_forms(names: list[str], text: str) -> list[str]:
         if norm(name) not in {norm(n) for n in out}:  # "Đoàn Kiểm tra" and "Đoàn kiểm tra" are one unit
             out.append(name)
     return out
+
+
+BARE_UNIT = re.compile(
+    r"(?P<title>(?:(?:Lãnh\s+đạo|Trưởng|Phó\s+Trưởng|Công\s+chức|Chuyên\s+viên)\s+)?)"
+    r"(?P<head>Phòng)"
+)
+"""A department written by its head alone, capitalised as a name is, with or without a title ("Lãnh đạo Phòng");
+"lãnh đạo phòng" in lower case is any department's head. Other heads are left alone: a bare "Công ty" is the
+dossier's holder, not the company a document names most (the consultant of a design), and a law's "Hội đồng" is
+defined where it is set up."""
+
+
+def _completed(names: list[str], text: str) -> list[str]:
+    """Names given by their head alone, written in full when one unit with that head dominates the document
+    ("Lãnh đạo Phòng" -> "Lãnh đạo Phòng Quản lý Công nghiệp"; ANNOTATION §4: in full where the document makes it
+    obvious)."""
+    out: list[str] = []
+    for name in names:
+        if (m := BARE_UNIT.fullmatch(name)) and (full := _dominant_unit(norm(m["head"]), text)):
+            name = m["title"] + capitalise(full)
+        if norm(name) not in {norm(n) for n in out}:
+            out.append(name)
+    return out
+
+
+def _dominant_unit(head: str, text: str) -> str | None:
+    """The unit with the head ``head`` (a comparison key) that the document names at least twice as often as all
+    others with that head together; a longer form ("Phòng Quản lý Công nghiệp - Chủ trì") counts for its base."""
+    mentions = [u.name for u in find_units(text) if not u.generic and norm(u.name).startswith(head + " ")]
+    keys = Counter(norm(name) for name in mentions)
+    bases = [k for k in keys if not any(k.startswith(other + " ") for other in keys if other != k)]
+    support = {b: sum(n for k, n in keys.items() if k == b or k.startswith(b + " ")) for b in bases}
+    if not support:
+        return None
+    best = max(support, key=lambda b: (support[b], -len(b)))
+    rest = sum(support.values()) - support[best]
+    if support[best] < 2 or support[best] < 2 * rest:
+        return None
+    return next(name for name in mentions if norm(name) == best)
 
 
 def _loose_key(name: str) -> str:

@@ -482,6 +482,14 @@ def test_a_lead_in_after_a_purpose_clause_hands_its_list_to_the_unit_it_asks(cor
     assert len(asked) == 2 and all(t.lead_units == ["Chủ tịch Ủy ban nhân dân tỉnh"] for t in asked)
 
 
+def test_a_department_named_by_its_head_alone_is_the_one_the_document_names(corpus):
+    """Appraisal minutes: "Đề nghị Lãnh đạo Phòng báo cáo, trình Lãnh đạo Sở ..." is the head of Phòng Quản lý Công
+    nghiệp, the department the minutes name throughout (another department is named once)."""
+    doc = extract(corpus / "laocai/hnh-sct-vn__giay-phep-da-cap__Bien-ban-tham-dinh-SCT-ThaiThinh-xangdau-loai3.txt")
+    task = next(t for t in doc.tasks if t.text.startswith("Đề nghị Lãnh đạo Phòng báo cáo"))
+    assert task.lead_units == ["Lãnh đạo Phòng Quản lý Công nghiệp"]
+
+
 def test_giao_after_a_fronted_phrase_with_a_colon_leads(corpus):
     """"Đối với các Cụm công nghiệp: Phú Thịnh 5 và Phú Thịnh 6, giao UBND phường Văn Phú tìm kiếm nhà đầu tư ...":
     the unit after "giao" leads, not the letter's addressees."""
