@@ -264,6 +264,8 @@ def _continues(prev: str, line: str, blanks: int, width: float) -> bool:
         return not ends_sentence or not prev.endswith((".", ":", "!", "?"))
     if first.isdigit():
         return not ends_sentence
+    if prev.endswith(",") and blanks <= 1 and first.isupper():
+        return True  # "Bộ Y tế, Bộ Tài chính," | blank line (a PDF's) | "Viện kiểm sát ...": a list goes on
     if blanks or ends_sentence or _indent(line) >= 3:
         return False
     return len(prev.rstrip()) >= width

@@ -108,3 +108,15 @@ def test_a_closing_laid_out_as_a_table_keeps_the_signer_in_the_right_column(corp
     assert letter.document.recipients == ["Như trên", "Lưu VT, KT"]
     row = "|                |          |Phan Văn Cương      |"
     assert normalise(f"|Nơi nhận:  |   |KT. GIÁM ĐỐC  |\n{row}\n").splitlines()[-1] == "Phan Văn Cương"
+
+
+def test_a_list_cut_by_a_blank_line_after_its_comma_goes_on():
+    """A PDF's blank line inside a list of bodies (Hướng dẫn liên ngành 24/N2O): the line that ends with a comma goes
+    on; a sentence that ends before a blank line does not."""
+    text = ("Bộ Công an, Bộ Quốc phòng, Bộ Y tế, Bộ Công Thương, Bộ Tài chính,\n\n"
+            "Viện kiểm sát nhân dân tối cao, Tòa án nhân dân tối cao có trách nhiệm chỉ đạo thực hiện.\n\n"
+            "Bộ Công an hướng dẫn thi hành.\n")
+    lines = [line for line in normalise(text).splitlines() if line.strip()]
+    joined = ("Bộ Công an, Bộ Quốc phòng, Bộ Y tế, Bộ Công Thương, Bộ Tài chính, Viện kiểm sát nhân dân tối cao, "
+              "Tòa án nhân dân tối cao có trách nhiệm chỉ đạo thực hiện.")
+    assert lines == [joined, "Bộ Công an hướng dẫn thi hành."]
