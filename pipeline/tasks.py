@@ -633,18 +633,21 @@ def _chain(text: str, mentions: list[UnitMention]) -> list[UnitMention]:
 
 
 ASKED_IN_LEAD_IN = re.compile(
-    rf"(?<=\w)\s+(?:trân\s+trọng\s+|kính\s+)?(?:đề\s+nghị|kiến\s+nghị|yêu\s+cầu)\s+(?:đồng\s+chí\s+)?(?=[{UPPER}]|các\s)"
+    rf"(?<=[\w,])\s+(?:trân\s+trọng\s+|kính\s+)?(?:đề\s+nghị|kiến\s+nghị|yêu\s+cầu)\s+(?:đồng\s+chí\s+)?"
+    rf"(?=[{UPPER}]|các\s)"
 )
 """The request of a lead-in after its purpose clause ("Để kịp thời tháo gỡ khó khăn, ..., Văn phòng Ủy ban nhân dân
-tỉnh kính đề nghị đồng chí Chủ tịch Ủy ban nhân dân tỉnh chỉ đạo một số nội dung sau:"); a lower-case object
-("đề nghị như sau:") asks nobody."""
+tỉnh kính đề nghị đồng chí Chủ tịch Ủy ban nhân dân tỉnh chỉ đạo một số nội dung sau:", "... Trong quá trình triển
+khai dự án nếu được cấp có thẩm quyền phê duyệt, đề nghị Chủ đầu tư:"); a lower-case object ("đề nghị như sau:")
+asks nobody."""
 
 
 def _asked_units(block: Block, groups: dict[str, list[str]] | None = None) -> list[str]:
     """The units a line that opens a list asks to act ("UBND tỉnh đề nghị Bộ Công Thương một số nội dung sau:"),
     or the members of a group the document defined ("..., đề nghị Chủ đầu tư:" after "Chủ đầu tư: X")."""
     text = block.text.rstrip()
-    if not text.endswith(":") or not (m := EXPLICIT_LEAD.search(text) or ASKED_IN_LEAD_IN.search(text)):
+    asked_last = list(ASKED_IN_LEAD_IN.finditer(text))[-1:]  # the request that opens the list, after any other
+    if not text.endswith(":") or not (m := EXPLICIT_LEAD.search(text) or next(iter(asked_last), None)):
         return []
     rest = text[m.end() :]
     if defined := _defined_group_at(rest, groups or {}):

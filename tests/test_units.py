@@ -480,6 +480,11 @@ def test_a_lead_in_after_a_purpose_clause_hands_its_list_to_the_unit_it_asks(cor
     openings = ("Chỉ đạo Sở Tài chính khẩn trương", "Ưu tiên bố trí ngân sách")
     asked = [t for t in doc.tasks if t.text.startswith(openings)]
     assert len(asked) == 2 and all(t.lead_units == ["Chủ tịch Ủy ban nhân dân tỉnh"] for t in asked)
+    # "... Trong quá trình triển khai dự án nếu được cấp có thẩm quyền phê duyệt, đề nghị Chủ đầu tư:" (the owner the
+    # letter defined: "Chủ đầu tư: Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên.")
+    doc = extract(corpus / "laocai/qlks-sct-vn__CV-6791-SNNMT-17-7-2026-y-kien-tham-dinh-CCN-Bao-Dap.txt")
+    task = next(t for t in doc.tasks if t.text.startswith("Có giải pháp đảm bảo an toàn về phòng, chống thiên tai"))
+    assert task.lead_units == ["Ban Quản lý dự án đầu tư xây dựng xã Trấn Yên"]
 
 
 def test_a_department_named_by_its_head_alone_is_the_one_the_document_names(corpus):
