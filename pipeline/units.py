@@ -18,7 +18,7 @@ from pipeline.evaluate import norm
 from pipeline.lexicon import LOWER, UPPER, alternation, data_rows, data_words
 
 GENERIC = re.compile(
-    r"liên\s+quan|(được\s+kiểm\s+tra|trên\s+địa\s+bàn)$|^(các\s+)?(đơn\s+vị|cơ\s+quan)$",
+    r"liên\s+quan|(được\s+kiểm\s+tra|trên\s+địa\s+bàn)$|^(các\s+)?(đơn\s+vị|cơ\s+quan|lực\s+lượng)$",
     re.I,
 )
 LOWER_TAIL = re.compile(

@@ -121,6 +121,15 @@ def test_where_a_dossier_or_result_is_sent_is_a_support_unit(text, supports):
     assert [u.name for u in support] == supports
 
 
+def test_forces_are_a_group_and_bare_forces_are_generic():
+    """"Chỉ đạo các lực lượng biên phòng tăng cường tuần tra" (CV-UBND bảo vệ khoáng sản, dev): a group of units
+    that is directed, so a support unit; "các lực lượng" alone names nobody."""
+    _, support = rule_roles("Chỉ đạo các lực lượng biên phòng tăng cường tuần tra, kiểm soát chặt chẽ khu vực")
+    assert [(u.name, u.generic) for u in support] == [("các lực lượng biên phòng", False)]
+    _, support = rule_roles("Chủ trì, phối hợp với các lực lượng, xây dựng kế hoạch đảm bảo an ninh, trật tự")
+    assert [(u.name, u.generic) for u in support] == [("các lực lượng", True)]
+
+
 def test_unit_names_keep_their_group_word_and_scope():
     names = [m.name for m in find_units("Các Bộ, ngành và Ủy ban nhân dân các tỉnh, thành phố trực thuộc "
                                         "Trung ương chỉ đạo thực hiện")]
