@@ -115,7 +115,7 @@ RESPONSIBLE = re.compile(
 SUPPORT_BEFORE = re.compile(
     r"(?:phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?|gửi(?:\s+(?:về|đến|tới|cho))?|\(qua|qua|liên\s+hệ(?:\s+với)?|mời"
     r"|làm\s+việc\s+với|trao\s+đổi(?:\s+ngay)?\s+với|(?<!vận\s)chuyển(?:\s+về)?"
-    r"|(?:gửi|(?<!vận\s)chuyển|nộp)\s+(?!cho|về|đến|tới)[^,;:.()]{1,40}?\s+(?:về|đến|tới|cho)"
+    r"|(?:gửi|(?<!vận\s)chuyển|nộp|phản\s+ánh)(?:\s+(?!cho|về|đến|tới)[^,;:.()]{1,40}?)?\s+(?:về|đến|tới|cho)"
     r"|chỉ\s+đạo|giao|cung\s+cấp[^,;]{0,60}?\s+cho|theo\s+đề\s+nghị\s+của|báo\s+cáo(?=\s+\S+[^,;]*?\s+để\s+tổng\s+hợp))"
     r"\s+$",
     re.I,

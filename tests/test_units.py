@@ -112,10 +112,12 @@ def test_a_request_after_a_topic_line_that_lost_its_colon_names_the_lead():
     ("Phát hành văn bản chuyển UBND tỉnh", ["UBND tỉnh"]),
     ("Sau khi hoàn thiện, Công ty nộp lại hồ sơ về Sở Công Thương để có cơ sở thẩm định", ["Sở Công Thương"]),
     ("phải trao đổi ngay với Bộ Chỉ huy quân sự tỉnh để xử lý", ["Bộ Chỉ huy quân sự tỉnh"]),
+    ("các tổ chức, cá nhân kịp thời phản ánh về Sở Xây dựng để tổng hợp", ["Sở Xây dựng"]),
+    ("hồ sơ đã đóng dấu thẩm định, nộp về Sở Công Thương để lưu trữ", ["Sở Công Thương"]),
     ("Sở xem xét, cấp Giấy phép vận chuyển hàng hóa nguy hiểm cho Công ty TNHH Thái Thịnh", []),
 ])
 def test_where_a_dossier_or_result_is_sent_is_a_support_unit(text, supports):
-    """"gửi/nộp/chuyển ... về/đến/cho X", "chuyển X", "trao đổi với X" (the gold of the Lào Cai working documents,
+    """"gửi/nộp/chuyển/phản ánh ... về/đến/cho X", "chuyển X", "trao đổi với X" (the gold of the Lào Cai documents,
     ANNOTATION §4 "gửi X tổng hợp"); "vận chuyển ... cho X" is no sending."""
     _, support = rule_roles(text)
     assert [u.name for u in support] == supports
