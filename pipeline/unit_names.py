@@ -371,6 +371,11 @@ def _member_name(head: str, member: str, gazetteer: Gazetteer) -> str:
     return f"{head} {member[:1].upper()}{member[1:]}"
 
 
+SCOPE_TAIL = re.compile(r"\s(?:các|cấp)\s.*$")
+"""The scope a list's last name ends with ("... các tỉnh, thành phố trực thuộc Trung ương"), which the bare heads
+before it share; their own field is not shared ("UBND, Sở Công Thương các tỉnh" is no "UBND Công Thương")."""
+
+
 def _plain(part: str, gazetteer: Gazetteer) -> list[str]:
     """Names in a part with no list head: a new name at each comma that opens one."""
     names: list[str] = []
@@ -383,10 +388,9 @@ def _plain(part: str, gazetteer: Gazetteer) -> list[str]:
             names.append(f"{head} {piece}")  # "Sở Công Thương, Tài chính"
         else:
             names.append(piece)
-    for i, name in enumerate(names[:-1]):
-        following = names[i + 1]
-        if _head(name) == name and (head := _heads()[0].match(following)):
-            names[i] = f"{name}{following[head.end():]}"  # "HĐND, UBND các tỉnh" -> "HĐND các tỉnh"
+    for i in reversed(range(len(names) - 1)):  # from the end, so that a scope reaches back over several heads
+        if _head(names[i]) == names[i] and (scope := SCOPE_TAIL.search(names[i + 1])):
+            names[i] += scope.group()  # "HĐND, UBND, Sở Công Thương các tỉnh" -> "HĐND các tỉnh", "UBND các tỉnh"
     out: list[str] = []
     for name in names:
         out += _split_units(name, gazetteer)

@@ -61,6 +61,11 @@ def test_expand_abbreviations(name: str, expected: str) -> None:
     ("HĐND, UBND các tỉnh, thành phố trực thuộc TW",
      ["Hội đồng nhân dân các tỉnh, thành phố trực thuộc Trung ương",
       "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"]),
+    ("HĐND, UBND, Sở Công Thương các tỉnh, thành phố trực thuộc TW",  # TT 14/2024, Nơi nhận: the scope is shared
+     ["Hội đồng nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+      "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+      "Sở Công Thương các tỉnh, thành phố trực thuộc Trung ương"]),
+    ("UBND, Sở Tài chính", ["Ủy ban nhân dân", "Sở Tài chính"]),
     ("Sở Tài chính và Sở Xây dựng", ["Sở Tài chính", "Sở Xây dựng"]),
     ("Sở Tài chính và Xây dựng", ["Sở Tài chính", "Sở Xây dựng"]),
     ("Công an tỉnh và UBND các xã, phường", ["Công an tỉnh", "Ủy ban nhân dân các xã, phường"]),
