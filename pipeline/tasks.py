@@ -646,8 +646,10 @@ def _asked_units(block: Block, groups: dict[str, list[str]] | None = None) -> li
     """The units a line that opens a list asks to act ("UBND tỉnh đề nghị Bộ Công Thương một số nội dung sau:"),
     or the members of a group the document defined ("..., đề nghị Chủ đầu tư:" after "Chủ đầu tư: X")."""
     text = block.text.rstrip()
-    asked_last = list(ASKED_IN_LEAD_IN.finditer(text))[-1:]  # the request that opens the list, after any other
-    if not text.endswith(":") or not (m := EXPLICIT_LEAD.search(text) or next(iter(asked_last), None)):
+    if not text.endswith(":"):
+        return []
+    asked = list(ASKED_IN_LEAD_IN.finditer(text))  # the last request is the one that opens the list
+    if not (m := EXPLICIT_LEAD.search(text) or (asked[-1] if asked else None)):
         return []
     rest = text[m.end() :]
     if defined := _defined_group_at(rest, groups or {}):
@@ -1017,8 +1019,9 @@ def _completed(names: list[str], text: str) -> list[str]:
 def _dominant_unit(head: str, text: str) -> str | None:
     """The unit with the head ``head`` (a comparison key) that the document names at least twice as often as all
     others with that head together; a longer form ("Phòng Quản lý Công nghiệp - Chủ trì") counts for its base."""
-    mentions = [u.name for u in find_units(text) if not u.generic and norm(u.name).startswith(head + " ")]
-    keys = Counter(norm(name) for name in mentions)
+    named = ((norm(u.name), u.name) for u in find_units(text) if not u.generic)
+    mentions = [(key, name) for key, name in named if key.startswith(head + " ")]
+    keys = Counter(key for key, _ in mentions)
     bases = [k for k in keys if not any(k.startswith(other + " ") for other in keys if other != k)]
     support = {b: sum(n for k, n in keys.items() if k == b or k.startswith(b + " ")) for b in bases}
     if not support:
@@ -1027,7 +1030,7 @@ def _dominant_unit(head: str, text: str) -> str | None:
     rest = sum(support.values()) - support[best]
     if support[best] < 2 or support[best] < 2 * rest:
         return None
-    return next(name for name in mentions if norm(name) == best)
+    return next(name for key, name in mentions if key == best)
 
 
 def _loose_key(name: str) -> str:

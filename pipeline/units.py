@@ -212,13 +212,13 @@ def _name_end(text: str, pos: int, begin: int) -> int:
         if re.match(r"nơi(?!\w)", rest):  # "Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt trụ sở chính có trách nhiệm"
             clause = WHERE_CLAUSE.match(rest)
             return word_at + clause.end() if clause else pos
-        if (re.match(rf"[{LOWER}]", rest) and PEOPLES_BODY_AT_LEVEL.fullmatch(text, begin, pos)
-                and not LEVEL_QUALIFIER.match(rest)):
+        lower = re.match(rf"[{LOWER}]", rest) is not None  # a lower-case word: maybe the predicate
+        if lower and PEOPLES_BODY_AT_LEVEL.fullmatch(text, begin, pos) and not LEVEL_QUALIFIER.match(rest):
             return pos  # "Ủy ban nhân dân cấp tỉnh ra Quyết định": the name ends at its level
-        if (re.match(rf"[{LOWER}]", rest) and PLACE_AT_END.search(text, begin, pos)
+        if (lower and PLACE_AT_END.search(text, begin, pos)
                 and not re.match(r"(?:và|hoặc)(?!\w)", rest) and not LEVEL_QUALIFIER.match(rest)):
             return pos  # "UBND phường Văn Phú tìm kiếm nhà đầu tư": the name ends with its place
-        if re.match(rf"[{LOWER}]", rest) and _known_name_ends(text[begin:pos], rest):
+        if lower and _known_name_ends(text[begin:pos], rest):
             return pos  # "Công an tỉnh quản lý chặt chẽ ...": a known name, then its predicate
         word = re.match(r"\w[\w/.]*", rest)
         if not word or QUANTITY.match(rest) or BUILD_VERB.match(rest) or (

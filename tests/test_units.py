@@ -402,8 +402,6 @@ def test_a_named_unit_does_not_absorb_a_list_tail_or_a_count():
 def test_a_name_ends_with_its_place(text, names):
     """A lower-case word after "<level> <Place>" is the predicate (sentences of the Lào Cai working documents); a
     "nơi ..." clause or "thuộc <Unit>" still goes on the name."""
-    from pipeline.units import find_units
-
     assert [m.name for m in find_units(text)] == names
 
 
@@ -420,8 +418,6 @@ def test_a_name_ends_with_its_place(text, names):
 def test_a_known_name_ends_before_its_predicate(text, names):
     """A name of the gazetteer followed by a lower-case word that goes on no known name ends there (sentences of the
     Lào Cai working documents); its place, a list or a qualifying clause still go on it."""
-    from pipeline.units import find_units
-
     assert [m.name for m in find_units(text)] == names
 
 
