@@ -171,6 +171,11 @@ WHERE_CLAUSE = re.compile(
 )
 """A relative clause "nơi ..." that qualifies a name, up to the predicate of the sentence ("Ủy ban nhân dân cấp xã
 nơi có đất thu hồi để xây dựng cụm công nghiệp | chủ trì ..."); without one in reach the name ends before "nơi"."""
+_CODE = r"\([A-ZĐ]{1,3}\d{2,3}\)"
+UNIT_CODE = re.compile(rf"{_CODE}|về\s[^,;:.()\n]{{2,80}}?\s{_CODE}(?=\s*[-–]\s*[{UPPER}])")
+"""A unit's code in brackets that a name keeps, with the "về ..." field before it when a parent unit follows
+("Phòng Cảnh sát QLHC về TTXH (PC06) - Công an tỉnh Lào Cai"); "về" ends a name elsewhere ("báo cáo Sở Xây dựng
+về kết quả")."""
 QUANTITY = re.compile(r"\d+\s+(?:bản|bộ|ngày|tháng|năm)\b")
 """A count after a name ("gửi Ủy ban nhân dân cấp huyện 01 bản"): not part of it."""
 
@@ -207,6 +212,9 @@ def _name_end(text: str, pos: int, begin: int) -> int:
             pos = word_at + m.end()
             continue
         if m := re.match(rf"thuộc(?=\s+[{UPPER}])", rest):  # "Ban Quản lý dự án ... thuộc Thành phố": one name
+            pos = word_at + m.end()
+            continue
+        if m := UNIT_CODE.match(rest):
             pos = word_at + m.end()
             continue
         if re.match(r"nơi(?!\w)", rest):  # "Ủy ban nhân dân cấp tỉnh nơi tổ chức đặt trụ sở chính có trách nhiệm"

@@ -245,6 +245,12 @@ def test_a_unit_that_requests_is_not_the_lead(corpus):
     ("Sở Xây dựng kiểm tra các công trình trên địa bàn tỉnh", ["Sở Xây dựng"]),  # "kiểm tra" the verb
     ("Đoàn kiểm tra có nhiệm vụ báo cáo", ["Đoàn kiểm tra"]),
     ("Phòng Kiểm tra Xây dựng thực hiện", ["Phòng Kiểm tra Xây dựng"]),
+    # a unit's code in brackets stays in its name, and so does the "về ..." field before it when a parent follows
+    ("phối hợp với Phòng Cảnh sát QLHC về TTXH (PC06) - Công an tỉnh Lào Cai, UBND xã Xuân Hòa giám sát",
+     ["Phòng Cảnh sát QLHC về TTXH (PC06) - Công an tỉnh Lào Cai", "UBND xã Xuân Hòa"]),
+    ("phối hợp với Phòng Cảnh sát Kinh tế (PC03) thực hiện", ["Phòng Cảnh sát Kinh tế (PC03)"]),
+    ("báo cáo Sở Xây dựng về kết quả kiểm tra (PL01).", ["Sở Xây dựng"]),
+    ("Trung tâm Lưu trữ lịch sử tỉnh thực hiện", ["Trung tâm Lưu trữ lịch sử tỉnh"]),  # the "lưu trữ" cue in a name
 ])
 def test_scope_and_inspection_in_unit_names(text, names):
     assert [m.name for m in find_units(text)] == names
