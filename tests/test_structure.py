@@ -207,6 +207,15 @@ def test_a_certificate_obliges_its_holder_not_its_issuer(corpus):
     assert duty.lead_units == ["Công ty Cổ phần đầu tư phát triển công nghiệp Lào Cai"]
 
 
+def test_keeping_records_is_a_task_of_its_own(corpus):
+    """"a) Lưu trữ hồ sơ công trình theo quy định." under "Yêu cầu đối với chủ đầu tư" is short and has no action
+    word but "lưu trữ" (labelled "other", as annotated)."""
+    doc = extract(corpus / "laocai/kho-vlncn-sct-vn__TB-SCT_KhoVLNCL_ThuydienNamCang1A.txt")
+    kept = [t for t in doc.tasks if t.text == "Lưu trữ hồ sơ công trình theo quy định."]
+    assert kept and kept[0].lead_units == ["Công ty cổ phần Đầu tư xây dựng hạ tầng cơ sở"]
+    assert "other" in kept[0].action_types
+
+
 def test_particulars_of_a_project_are_no_tasks(corpus):
     """"Quy mô của dự án: Đầu tư xây dựng ...", "Vốn vay: ..." describe the certified project even though an action
     word follows the colon (pipeline/data/field_labels.txt); the investor's conditions stay tasks."""
