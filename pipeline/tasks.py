@@ -502,6 +502,8 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
         rest = text[m.end() :]
         if defined := _defined_group_at(rest, ctx.groups):  # "Đề nghị Chủ đầu tư ..." after "Chủ đầu tư: X"
             return defined, []
+        if listed := _listed_subject(rest):  # "Giao các Bộ: Công an, Tài chính có ý kiến ..."
+            return listed, []
         mentions = [u for u in find_units(rest) if not u.generic]
         if mentions and mentions[0].start == 0:
             chain = _chain(rest, mentions)

@@ -233,6 +233,14 @@ def test_enterprise_names_keep_their_business_lines(text, names):
     assert [m.name for m in find_units(text)] == names
 
 
+def test_an_assigned_list_under_its_head_is_written_out(corpus):
+    """"Giao các Bộ: Công an, Tài chính, ... có ý kiến" assigns each ministry (ANNOTATION §4), not "các Bộ"."""
+    doc = extract(corpus / "hanoi/real_cv_3722_metro__page1_groundtruth.txt")
+    given = [t for t in doc.tasks if t.text.startswith("Giao các Bộ: Công an")]
+    assert given and given[0].lead_units == ["Bộ Công an", "Bộ Tài chính", "Bộ Xây dựng", "Bộ Tư pháp",
+                                             "Bộ Nông nghiệp và Môi trường"]
+
+
 def test_a_unit_that_requests_is_not_the_lead(corpus):
     doc = extract(corpus / "laocai/hc-sct-vn__bao-cao-tham-muu__CV-cung-cap-thong-tin-BCH-quan-su-tinh.txt")
     asked = [t for t in doc.tasks if t.text.startswith("Sở Công Thương đề nghị Bộ chỉ huy quân sự")]
