@@ -98,8 +98,10 @@ def _unit_pattern() -> re.Pattern[str]:
     heads = alternation(data_words("unit_heads.txt"))
     groups = alternation(data_words("unit_groups.txt"))
     lower_heads = alternation(tuple(h.lower() for h in data_words("unit_heads.txt") if not h.isupper()))
+    named_heads = alternation(data_words("unit_heads_named.txt"))
     return re.compile(
-        rf"(?<![\w])(?:(?:{heads})(?=[\s,]|$)|(?:{lower_heads})(?=\s+[{UPPER}])|[Cc]ác\s+(?i:{groups})\b(?!\s+[{UPPER}]))",
+        rf"(?<![\w])(?:(?:{heads})(?=[\s,]|$)|(?:{lower_heads}|{named_heads})(?=\s+[{UPPER}])"
+        rf"|[Cc]ác\s+(?i:{groups})\b(?!\s+[{UPPER}]))",
     )
 
 

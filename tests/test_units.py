@@ -259,6 +259,9 @@ def test_a_unit_that_requests_is_not_the_lead(corpus):
     ("phối hợp với Phòng Cảnh sát Kinh tế (PC03) thực hiện", ["Phòng Cảnh sát Kinh tế (PC03)"]),
     ("báo cáo Sở Xây dựng về kết quả kiểm tra (PL01).", ["Sở Xây dựng"]),
     ("Trung tâm Lưu trữ lịch sử tỉnh thực hiện", ["Trung tâm Lưu trữ lịch sử tỉnh"]),  # the "lưu trữ" cue in a name
+    # "Cơ quan" opens a name only before a proper name; "phát thanh, truyền hình" runs on across its comma
+    ("Đề nghị Cơ quan Báo và Phát thanh, Truyền hình Hà Nội:", ["Cơ quan Báo và Phát thanh, Truyền hình Hà Nội"]),
+    ("Đề nghị cơ quan có thẩm quyền nghiên cứu", []),
 ])
 def test_scope_and_inspection_in_unit_names(text, names):
     assert [m.name for m in find_units(text)] == names
