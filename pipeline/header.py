@@ -98,6 +98,9 @@ def _doc_type(title: str | None, subject: str | None, symbol: str | None) -> str
 
 def _issuer(lines: list[str], structure: Structure) -> tuple[str | None, str | None]:
     lines = _join_continuations([line for line in lines if not re.match(r"^(Số|V/v)\b", line)])
+    named = [i for i, line in enumerate(lines) if _names_unit(line) or (i and TERRITORY.match(line))]
+    if named:
+        lines = lines[: named[-1] + 1]  # "BỘ XÂY DỰNG" over the title of the guide it issues: the title is no unit
     if not lines:
         return None, None
     if len(lines) == 1:
@@ -106,6 +109,12 @@ def _issuer(lines: list[str], structure: Structure) -> tuple[str | None, str | N
     if TERRITORY.match(last):
         return _display(" ".join(lines[-2:]), structure.text), (" ".join(lines[:-2]) or None)
     return _display(last, structure.text), " ".join(lines[:-1])
+
+
+def _names_unit(line: str) -> bool:
+    """Does an upper-case header line open with a unit's head ("SỞ CÔNG THƯƠNG", "UBND TỈNH LÀO CAI")?"""
+    sentence_case = line[:1] + line[1:].lower()
+    return bool(unit_heads().match(sentence_case) or unit_heads().match(line))
 
 
 def _join_continuations(lines: list[str]) -> list[str]:

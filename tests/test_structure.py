@@ -100,6 +100,14 @@ def test_an_issuer_name_wrapped_over_lines_is_read_whole(corpus):
     assert info.parent_issuer == "BỘ CÔNG THƢƠNG"
 
 
+def test_the_title_under_an_issuer_is_no_part_of_it(corpus):
+    """"BỘ XÂY DỰNG" over the upper-case title of the guide it issues ("CÁC GIẢI PHÁP KỸ THUẬT ... CÓ HIỆU LỰC THI
+    HÀNH"): the issuer is the ministry, not the title's last line (which became the lead of every task)."""
+    doc = extract(corpus / "laocai/pccc-sct-vn__Tai-lieu-giai-phap-nang-cao-PCCC-kem-QD-1074.txt")
+    assert (doc.document.issuer, doc.document.parent_issuer) == ("Bộ Xây dựng", None)
+    assert not any("hiệu lực thi hành" in u for t in doc.tasks for u in t.lead_units)
+
+
 @pytest.mark.parametrize(
     ("rel", "issuer", "place", "issued_date"),
     [
