@@ -31,9 +31,9 @@ lint: install
 schema: install  ## regenerate data/schema from the models
 	$(BIN)/nhiemvu schema data/schema
 
-evaluate: install  ## score the pipeline on the gold files in ../shared/gold
-	$(BIN)/nhiemvu extract $(SHARED)/corpus/seed $(SHARED)/corpus/laocai --out out/corpus --quiet
-	$(BIN)/nhiemvu evaluate $(SHARED)/gold out/corpus
+evaluate: install  ## extract seed + laocai into out/evaluate and score them against ../shared/gold
+	$(BIN)/nhiemvu extract $(SHARED)/corpus/seed $(SHARED)/corpus/laocai --out out/evaluate --quiet
+	$(BIN)/nhiemvu evaluate $(SHARED)/gold out/evaluate
 
 compare: install  ## deadlines and citations vs dateparser and plain regexes (writes docs/COMPARISON.md)
 	$(BIN)/pip install --quiet -e ".[dev,compare]"

@@ -238,7 +238,8 @@ def import_labelstudio_command(in_file: Path, out_dir: Path) -> None:
               show_default=True)
 @click.option("--date", "stamp", default=None, help="Date stamp of the model files (default: today).")
 def train_command(corpus: Path, out_dir: Path, stamp: str | None) -> None:
-    """Train the action-type classifier and the assignee suggester; write models/ and models/metrics.json."""
+    """Train the four models (action types, task screen, unit tagger, assignee suggester); write models/ and
+    models/metrics.json."""
     from pipeline.train import train
 
     metrics = train(corpus, out_dir, stamp, log=lambda m: click.echo(m, err=True))
@@ -295,6 +296,20 @@ def sql_command(dataset: Path, query: str | None, as_csv: bool, examples: bool) 
         writer.writerows(rows)
     else:
         click.echo(format_table(columns, rows))
+
+
+@main.command("gazetteer")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write it (default: the packaged pipeline/data/unit_gazetteer.tsv).")
+def gazetteer_command(corpus: Path, out: Path | None) -> None:
+    """Rebuild the unit-name gazetteer from the addressee lists and headings of the documents in CORPUS."""
+    from pipeline.unit_names import GAZETTEER_FILE, build_gazetteer, write_gazetteer
+
+    out = out or Path(__file__).parent / "data" / GAZETTEER_FILE
+    entries = build_gazetteer(corpus)
+    write_gazetteer(entries, out)
+    click.echo(f"{len(entries)} names -> {out}")
 
 
 @main.command("schema")

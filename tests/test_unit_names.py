@@ -140,8 +140,16 @@ def test_find_gives_spans_in_the_original_text() -> None:
 
 
 def test_gazetteer_is_rebuilt_from_the_corpus(corpus: Path, tmp_path: Path) -> None:
-    """The committed gazetteer is what ``python -m pipeline.unit_names build`` makes of the corpus."""
-    out = tmp_path / "unit_gazetteer.tsv"
-    main(["build", str(corpus), "-o", str(out)])
+    """The committed gazetteer is what ``nhiemvu gazetteer`` (or ``python -m pipeline.unit_names build``) makes of
+    the corpus."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main as cli
+
+    out, again = tmp_path / "unit_gazetteer.tsv", tmp_path / "again.tsv"
+    result = CliRunner().invoke(cli, ["gazetteer", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0 and result.output.endswith(f"names -> {out}\n"), result.output
     assert out.read_text(encoding="utf-8") == PACKAGED.read_text(encoding="utf-8"), (
-        "rebuild: python -m pipeline.unit_names build ../shared/corpus -o pipeline/data/unit_gazetteer.tsv")
+        "rebuild: .venv/bin/nhiemvu gazetteer ../shared/corpus")
+    main(["build", str(corpus), "-o", str(again)])
+    assert again.read_text(encoding="utf-8") == PACKAGED.read_text(encoding="utf-8")
