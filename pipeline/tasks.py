@@ -511,6 +511,8 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
             return [capitalise(u.name) for u in chain], shifted
     if listed := _listed_subject(text):
         return listed, []
+    if defined := _defined_group_at(text, ctx.groups):  # "Cơ quan chuyên môn về xây dựng cấp tỉnh kiểm tra ..."
+        return defined, []
     subject = [u for u in _subject(text) if not u.generic]
     if subject:
         return [capitalise(u.name) for u in subject], subject
@@ -743,7 +745,10 @@ def _definition_members(text: str) -> list[str]:
     m = GROUP_DEFINITION.match(text.strip())
     if not m:
         return []
-    members = MEMBERS_END.sub("", m["members"]) if ";" not in m["members"] else m["members"]
+    members = m["members"]
+    if "(" in text[m.end("group") : m.start("members")]:  # "X (gồm: A, B, C) chủ trì ...": the brackets close it
+        members = members.split(")", 1)[0]
+    members = MEMBERS_END.sub("", members) if ";" not in members else members
     pieces = [MEMBERS_END.sub("", p) for p in re.split(r";\s*" if ";" in members else r",\s*", members)]
     names = []
     for piece in pieces:
@@ -846,8 +851,9 @@ def _defined_group_at(text: str, groups: dict[str, list[str]]) -> list[str]:
     """The members of a group the document defined, when ``text`` starts with its name ("Chủ đầu tư tổ chức ...")."""
     if not groups:
         return []
-    head = _loose_key(" ".join(text.split()[:8]))
+    words = text.split()
     for key, members in groups.items():
+        head = _loose_key(" ".join(words[: max(8, len(key.split()) + 1)]))
         if key and (head == key or head.startswith(key + " ")):
             return members
     return []

@@ -241,6 +241,19 @@ def test_an_assigned_list_under_its_head_is_written_out(corpus):
                                              "Bộ Nông nghiệp và Môi trường"]
 
 
+def test_a_group_defined_in_brackets_is_expanded_where_it_recurs(corpus):
+    """"Cơ quan chuyên môn về xây dựng cấp tỉnh (gồm: Sở Xây dựng, ..., Ban Quản lý khu kinh tế) chủ trì ...": the
+    brackets close the list, and the group as a heading or as a subject stands for its five members (ANNOTATION §4)."""
+    doc = extract(corpus / "laocai/xd-sct-vn__QD-11-2026-QD-UBND-Lao-Cai-OCR.txt")
+    members = ["Sở Xây dựng", "Sở Nông nghiệp và Môi trường", "Sở Công Thương", "Ban Quản lý các khu công nghiệp",
+               "Ban Quản lý khu kinh tế"]
+    headed = [t for t in doc.tasks if t.text.startswith("Thực hiện tổng hợp, báo cáo định kỳ hoặc đột xuất")
+              and (t.section or "").startswith("3. Các cơ quan chuyên môn")]
+    subject = [t for t in doc.tasks if t.text.startswith("Cơ quan chuyên môn về xây dựng cấp tỉnh kiểm tra")]
+    assert headed and headed[0].lead_units == members
+    assert subject and subject[0].lead_units == members
+
+
 def test_a_unit_that_requests_is_not_the_lead(corpus):
     doc = extract(corpus / "laocai/hc-sct-vn__bao-cao-tham-muu__CV-cung-cap-thong-tin-BCH-quan-su-tinh.txt")
     asked = [t for t in doc.tasks if t.text.startswith("Sở Công Thương đề nghị Bộ chỉ huy quân sự")]
