@@ -55,12 +55,13 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic2", re.compile(r"^(?P<m>\d{1,2}\.\d{1,2}\.?)\s+")),
     ("arabic", re.compile(r"^(?P<m>(?:\d{1,2}|§)\s?[.)])\s*(?=\S)")),  # OCR reads a 5 or an 8 as "§"
     ("letter", re.compile(r"^(?P<m>[a-zđ]\s?[).])\s+")),
+    ("paren", re.compile(r"^(?P<m>\(\d{1,2}\)\.?)\s+(?=\S)")),  # "(1). Lập đường dây nóng ..."
     ("dash", re.compile(r"^(?P<m>[-–—])\s*")),
     ("ordinal", re.compile(r"^(?P<m>(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:])\s*")),
     ("plus", re.compile(r"^(?P<m>\+)\s*")),
     ("bullet", re.compile(r"^(?P<m>[•●▪■►✓○*])\s*")),
 ]
-NUMBERED = ("part", "article", "roman", "arabic", "arabic2", "arabic3", "letter")
+NUMBERED = ("part", "article", "roman", "arabic", "arabic2", "arabic3", "letter", "paren")
 RANK = {kind: rank for rank, kind in enumerate(NUMBERED)}
 
 
@@ -314,7 +315,7 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
 def _starts_body(line: str) -> bool:
     return bool(
         re.match(r"^(Căn\s+cứ|Thực\s+hiện|Ngày\s+\d|Sau\s+khi|Để\s|Theo\s|Xét\s|Trong\s|Qua\s)", line)
-        or any(p.match(line) for _, p in MARKERS[:7])
+        or any(p.match(line) for _, p in MARKERS[:8])
     )
 
 

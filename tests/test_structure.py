@@ -215,6 +215,15 @@ def test_a_certificate_obliges_its_holder_not_its_issuer(corpus):
     assert duty.lead_units == ["Công ty Cổ phần đầu tư phát triển công nghiệp Lào Cai"]
 
 
+def test_a_bracketed_number_is_a_list_marker(corpus):
+    """"(3). Các đơn vị duy trì thoát nước xây dựng ..." is an item whose marker is cut from its text (ANNOTATION §3:
+    leading bullet marks removed); its subject, a group the plan defines by listing companies, is expanded."""
+    doc = extract(corpus / "hanoi/real_hanoi_qd_2280_water__fulltext_pdftotext.txt")
+    assert not any(t.text.startswith(("(1)", "(3)")) for t in doc.tasks)
+    item = [t for t in doc.tasks if t.text.startswith("Các đơn vị duy trì thoát nước xây dựng kế hoạch ứng trực")]
+    assert item and len(item[0].lead_units) == 7 and item[0].lead_units[0] == "Công ty TNHH MTV Thoát nước Hà Nội"
+
+
 def test_keeping_records_is_a_task_of_its_own(corpus):
     """"a) Lưu trữ hồ sơ công trình theo quy định." under "Yêu cầu đối với chủ đầu tư" is short and has no action
     word but "lưu trữ" (labelled "other", as annotated)."""
