@@ -329,9 +329,11 @@ def _subject(text: str) -> list[UnitMention]:
 FIELD_TAIL = re.compile(r"\s+(?:thực\s+hiện\s+nhiệm\s+vụ\s+)?trong\s+(?:quản\s+lý\s+nhà\s+nước|lĩnh\s+vực)\b.*$")
 """The field a named body acts in, after its name in a duty heading; a regulated party keeps its own."""
 REGULATED_PARTY = (
-    r"(?:Các\s+|Mọi\s+)?(?:cơ\s+quan,\s+)?(?:tổ\s+chức|đơn\s+vị|doanh\s+nghiệp|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+đầu\s+tư)\b"
+    r"(?:Các\s+|Mọi\s+)?(?:cơ\s+quan,\s+)?(?:tổ\s+chức|đơn\s+vị|doanh\s+nghiệp|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+đầu\s+tư"
+    r"|nhà\s+thầu|chủ\s+sở\s+hữu)\b"
 )
-"""The opening words of a party a provision regulates ("Tổ chức, cá nhân ...", "Chủ đầu tư ...")."""
+"""The opening words of a party a provision regulates ("Tổ chức, cá nhân ...", "Chủ đầu tư ...", "Nhà thầu thi công
+xây dựng ...", "Chủ sở hữu công trình ...")."""
 REGULATED_SUBJECT = re.compile(
     rf"^(?P<name>{REGULATED_PARTY}[^.;:()]{{0,140}}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nghĩa\s+vụ|phải"
     rf"|(?:kịp\s+thời\s+)?phản\s+ánh)\s",
@@ -342,7 +344,8 @@ dò, khai thác khoáng sản có trách nhiệm ...")."""
 
 
 def _subject_at_start(text: str) -> list[UnitMention]:
-    if (m := REGULATED_SUBJECT.match(text)) and not is_generic(m["name"]) and len(m["name"].split()) >= 4:
+    if (m := REGULATED_SUBJECT.match(text)) and not is_generic(m["name"]) and len(m["name"].split()) >= 4 \
+            and not re.search(r"\s(?:và|hoặc)$", m["name"]):  # "Chủ sở hữu nhà ở tổ chức ..., giám sát ... và |"
         return [UnitMention(m["name"], 0, m.end("name"))]
     mentions = find_units(text)
     if not mentions or mentions[0].start != 0:

@@ -224,6 +224,17 @@ def test_a_bracketed_number_is_a_list_marker(corpus):
     assert item and len(item[0].lead_units) == 7 and item[0].lead_units[0] == "Công ty TNHH MTV Thoát nước Hà Nội"
 
 
+def test_definitions_of_terms_are_no_tasks_and_contractors_are_parties(corpus):
+    """A decree's "Điều 2. Giải thích từ ngữ" defines terms ("Bảo trì công trình xây dựng là tập hợp ..."): no tasks
+    (pipeline/data/section_roles.tsv). "Nhà thầu thi công xây dựng có trách nhiệm ..." names its own lead, as "Chủ
+    đầu tư ..." does, instead of falling back on the decree's closing "Các Bộ trưởng ... chịu trách nhiệm thi hành"."""
+    doc = extract(corpus / "laocai/xd-sct-vn__ND-207-2026-QLCL-thi-cong-bao-tri.txt")
+    assert not any((t.section or "").startswith("Điều 2. Giải thích từ ngữ") for t in doc.tasks)
+    assert not any(t.text.startswith("Bảo trì công trình xây dựng là tập hợp") for t in doc.tasks)
+    contractor = [t for t in doc.tasks if t.text.startswith("Nhà thầu thi công xây dựng có trách nhiệm")]
+    assert contractor and all(t.lead_units == ["Nhà thầu thi công xây dựng"] for t in contractor)
+
+
 def test_keeping_records_is_a_task_of_its_own(corpus):
     """"a) Lưu trữ hồ sơ công trình theo quy định." under "Yêu cầu đối với chủ đầu tư" is short and has no action
     word but "lưu trữ" (labelled "other", as annotated)."""
