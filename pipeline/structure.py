@@ -315,7 +315,7 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
 def _starts_body(line: str) -> bool:
     return bool(
         re.match(r"^(Căn\s+cứ|Thực\s+hiện|Ngày\s+\d|Sau\s+khi|Để\s|Theo\s|Xét\s|Trong\s|Qua\s)", line)
-        or any(p.match(line) for _, p in MARKERS[:8])
+        or any(p.match(line) for kind, p in MARKERS if kind in NUMBERED)
     )
 
 

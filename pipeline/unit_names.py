@@ -564,9 +564,14 @@ def main(argv: list[str] | None = None) -> None:
     build.add_argument("corpus", type=Path)
     build.add_argument("-o", "--out", type=Path, default=Path(__file__).parent / "data" / GAZETTEER_FILE)
     args = parser.parse_args(argv)
-    entries = build_gazetteer(args.corpus)
-    write_gazetteer(entries, args.out)
-    print(f"{len(entries)} names -> {args.out}")
+    print(f"{rebuild_gazetteer(args.corpus, args.out)} names -> {args.out}")
+
+
+def rebuild_gazetteer(corpus: Path, out: Path | None = None) -> int:
+    """Build the gazetteer from ``corpus`` and write it to ``out`` (default: the packaged file); the count of names."""
+    entries = build_gazetteer(corpus)
+    write_gazetteer(entries, out or Path(__file__).parent / "data" / GAZETTEER_FILE)
+    return len(entries)
 
 
 if __name__ == "__main__":
