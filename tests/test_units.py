@@ -172,6 +172,9 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     # a people's committee named by its level ends there, unless a proper name or a qualifier follows (session 8)
     ("kể từ ngày nhận được đề nghị thu hồi, Ủy ban nhân dân cấp tỉnh ra Quyết định thu hồi",
      ["Ủy ban nhân dân cấp tỉnh"]),
+    # "quyết định" in lower case is the verb (session 12); "Quyết định thành lập" above is the decision
+    ("Chủ tịch Ủy ban nhân dân cấp tỉnh quyết định giao tài sản", ["Chủ tịch Ủy ban nhân dân cấp tỉnh"]),
+    ("Chủ đầu tư quyết định việc điều chỉnh thiết kế xây dựng", ["Chủ đầu tư"]),
     ("Sở Công Thương là đầu mối giúp Ủy ban nhân dân tỉnh xây dựng, ban hành quy chế",
      ["Sở Công Thương", "Ủy ban nhân dân tỉnh"]),
     ("Ủy ban nhân dân cấp tỉnh này tổ chức kiểm tra", ["Ủy ban nhân dân cấp tỉnh"]),
