@@ -696,11 +696,18 @@ def _ancestors(block: Block, blocks: list[Block]) -> list[Block]:
     return out
 
 
+DUTY_TAIL = re.compile(
+    r"\s+(?:có|chịu)\s+(?:các\s+)?(?:trách\s+nhiệm|quyền(?:\s+hạn)?|nghĩa\s+vụ|nhiệm\s+vụ)"
+    r"(?:\s+(?:sau\s+đây|như\s+sau|sau))?$"
+)
+"""The predicate a duty heading ends with after its unit ("Chủ tịch Ủy ban nhân dân cấp xã có quyền:")."""
+
+
 def _heading_units(ctx: _Context, heading: Block) -> list[str]:
     """Units a heading hands its part to, in the form the part's own text uses for them."""
     if heading.index in ctx.heading_units:
         return ctx.heading_units[heading.index]
-    text = heading.text.strip(" :.")
+    text = DUTY_TAIL.sub("", heading.text.strip(" :."))  # "Ủy ban nhân dân cấp tỉnh có trách nhiệm:": the unit
     if asked := _asked_units(heading, ctx.groups):
         ctx.heading_units[heading.index] = asked
         return asked

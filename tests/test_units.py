@@ -175,6 +175,8 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     # "quyết định" in lower case is the verb (session 12); "Quyết định thành lập" above is the decision
     ("Chủ tịch Ủy ban nhân dân cấp tỉnh quyết định giao tài sản", ["Chủ tịch Ủy ban nhân dân cấp tỉnh"]),
     ("Chủ đầu tư quyết định việc điều chỉnh thiết kế xây dựng", ["Chủ đầu tư"]),
+    ("Chủ tịch Ủy ban nhân dân cấp xã có quyền:", ["Chủ tịch Ủy ban nhân dân cấp xã"]),  # a duty's predicate
+    ("Chủ đầu tư dự án hóa chất có các nghĩa vụ sau đây:", ["Chủ đầu tư dự án hóa chất"]),
     ("Sở Công Thương là đầu mối giúp Ủy ban nhân dân tỉnh xây dựng, ban hành quy chế",
      ["Sở Công Thương", "Ủy ban nhân dân tỉnh"]),
     ("Ủy ban nhân dân cấp tỉnh này tổ chức kiểm tra", ["Ủy ban nhân dân cấp tỉnh"]),
@@ -255,6 +257,15 @@ def test_a_group_defined_in_brackets_is_expanded_where_it_recurs(corpus):
     subject = [t for t in doc.tasks if t.text.startswith("Cơ quan chuyên môn về xây dựng cấp tỉnh kiểm tra")]
     assert headed and headed[0].lead_units == members
     assert subject and subject[0].lead_units == members
+
+
+def test_a_duty_heading_names_its_unit_without_its_predicate(corpus):
+    """A law's "2. Chủ đầu tư dự án hóa chất có các nghĩa vụ sau đây:" hands its points to "Chủ đầu tư dự án hóa
+    chất", not to the heading's whole text."""
+    doc = extract(corpus / "laocai/hc-sct-vn__01-luat__Luat-Hoa-chat-69-2025-QH15.txt")
+    leads = {u for t in doc.tasks for u in t.lead_units}
+    assert "Chủ đầu tư dự án hóa chất" in leads
+    assert not any(u.endswith(("có các nghĩa vụ sau đây", "có trách nhiệm", "có quyền")) for u in leads)
 
 
 def test_a_unit_that_requests_is_not_the_lead(corpus):
