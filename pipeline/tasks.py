@@ -696,9 +696,9 @@ def _ancestors(block: Block, blocks: list[Block]) -> list[Block]:
     return out
 
 
+_DUTY = r"(?:trách\s+nhiệm|quyền(?:\s+hạn)?|nghĩa\s+vụ|nhiệm\s+vụ)"
 DUTY_TAIL = re.compile(
-    r"\s+(?:có|chịu)\s+(?:các\s+)?(?:trách\s+nhiệm|quyền(?:\s+hạn)?|nghĩa\s+vụ|nhiệm\s+vụ)"
-    r"(?:\s+(?:sau\s+đây|như\s+sau|sau))?$"
+    rf"\s+(?:có|chịu)\s+(?:các\s+)?{_DUTY}(?:(?:,|\s+và)\s+{_DUTY})*(?:\s+(?:sau\s+đây|như\s+sau|sau))?$"
 )
 """The predicate a duty heading ends with after its unit ("Chủ tịch Ủy ban nhân dân cấp xã có quyền:")."""
 

@@ -177,6 +177,7 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("Chủ đầu tư quyết định việc điều chỉnh thiết kế xây dựng", ["Chủ đầu tư"]),
     ("Chủ tịch Ủy ban nhân dân cấp xã có quyền:", ["Chủ tịch Ủy ban nhân dân cấp xã"]),  # a duty's predicate
     ("Chủ đầu tư dự án hóa chất có các nghĩa vụ sau đây:", ["Chủ đầu tư dự án hóa chất"]),
+    ("Chủ đầu tư có các nghĩa vụ, trách nhiệm sau đây:", ["Chủ đầu tư"]),
     ("Sở Công Thương là đầu mối giúp Ủy ban nhân dân tỉnh xây dựng, ban hành quy chế",
      ["Sở Công Thương", "Ủy ban nhân dân tỉnh"]),
     ("Ủy ban nhân dân cấp tỉnh này tổ chức kiểm tra", ["Ủy ban nhân dân cấp tỉnh"]),
