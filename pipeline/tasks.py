@@ -538,7 +538,9 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
         return list(ctx.addressees), FALLBACK
     if ctx.subject_entity:  # a licence or certificate: its holder, not its issuer, must act
         return ctx.subject_entity, FALLBACK
-    return ([ctx.info.issuer] if ctx.info.issuer else []), FALLBACK
+    issuer = ctx.info.issuer
+    named = issuer and (found := find_units(issuer)) and found[0].start == 0  # not a standard's title line
+    return ([issuer] if named else []), FALLBACK
 
 
 ROLE_CELL = re.compile(

@@ -108,6 +108,14 @@ def test_the_title_under_an_issuer_is_no_part_of_it(corpus):
     assert not any("hiệu lực thi hành" in u for t in doc.tasks for u in t.lead_units)
 
 
+def test_a_title_read_as_issuer_leads_nothing(corpus):
+    """A standard's header has no unit ("TIÊU CHUẨN VIỆT NAM / TCVN 5507: 2002 / ... VẬN CHUYỂN"): the issuer read
+    from it names no unit, so its tasks get no lead rather than the title's last line as their lead."""
+    doc = extract(corpus / "laocai/hc-sct-vn__04-qcvn-tcvn__TCVN-5507-2002.txt")
+    assert doc.tasks
+    assert not any(u.startswith("Trong sản xuất") for t in doc.tasks for u in t.lead_units)
+
+
 @pytest.mark.parametrize(
     ("rel", "issuer", "place", "issued_date"),
     [
