@@ -5,7 +5,7 @@ Reads ``data/unit_abbreviations.tsv`` (abbreviation, expansion, note) and
 built by :func:`build_gazetteer` from the addressees ("Kính gửi", "Nơi nhận")
 and the unit headings of a corpus::
 
-    python -m pipeline.unit_names build ../shared/corpus -o pipeline/data/unit_gazetteer.tsv
+    .venv/bin/nhiemvu gazetteer ../shared/corpus   # or: python -m pipeline.unit_names build ../shared/corpus
 
 :func:`unit_key` is the comparison form of ANNOTATION §4/§8 (the scorer's ``norm``).
 """
@@ -551,7 +551,7 @@ def _kind(name: str) -> str:
 
 def write_gazetteer(entries: list[GazetteerEntry], path: Path) -> None:
     lines = ["# Unit names of the addressee lists and unit headings of ../shared/corpus (pipeline.unit_names).",
-             "# Rebuild: python -m pipeline.unit_names build ../shared/corpus -o pipeline/data/unit_gazetteer.tsv",
+             "# Rebuild: .venv/bin/nhiemvu gazetteer ../shared/corpus",
              "# name\tkind\tcount\tseen"]
     lines += [f"{e.name}\t{e.kind}\t{e.count}\t{e.seen}" for e in entries]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
