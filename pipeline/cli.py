@@ -304,9 +304,9 @@ def sql_command(dataset: Path, query: str | None, as_csv: bool, examples: bool) 
               help="Where to write it (default: the packaged pipeline/data/unit_gazetteer.tsv).")
 def gazetteer_command(corpus: Path, out: Path | None) -> None:
     """Rebuild the unit-name gazetteer from the addressee lists and headings of the documents in CORPUS."""
-    from pipeline.unit_names import GAZETTEER_FILE, rebuild_gazetteer
+    from pipeline.unit_names import PACKAGED_GAZETTEER, rebuild_gazetteer
 
-    out = out or Path(__file__).parent / "data" / GAZETTEER_FILE
+    out = out or PACKAGED_GAZETTEER
     click.echo(f"{rebuild_gazetteer(corpus, out)} names -> {out}")
 
 

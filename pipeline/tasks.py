@@ -539,8 +539,14 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
     if ctx.subject_entity:  # a licence or certificate: its holder, not its issuer, must act
         return ctx.subject_entity, FALLBACK
     issuer = ctx.info.issuer
-    named = issuer and (found := find_units(issuer)) and found[0].start == 0  # not a standard's title line
-    return ([issuer] if named else []), FALLBACK
+    return ([issuer] if issuer and _names_a_unit(issuer) else []), FALLBACK  # not a standard's title line
+
+
+@lru_cache(maxsize=64)
+def _names_a_unit(name: str) -> bool:
+    """Does ``name`` open with a unit's name (once per issuer, not once per task that falls back on it)?"""
+    found = find_units(name)
+    return bool(found) and found[0].start == 0
 
 
 ROLE_CELL = re.compile(
@@ -1036,9 +1042,11 @@ def _completed(names: list[str], text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16)
 def _dominant_unit(head: str, text: str) -> str | None:
     """The unit with the head ``head`` (a comparison key) that the document names at least twice as often as all
-    others with that head together; a longer form ("Phòng Quản lý Công nghiệp - Chủ trì") counts for its base."""
+    others with that head together; a longer form ("Phòng Quản lý Công nghiệp - Chủ trì") counts for its base.
+    Cached: every task of a document that names "Lãnh đạo Phòng" asks it of the same text."""
     named = ((norm(u.name), u.name) for u in find_units(text) if not u.generic)
     mentions = [(key, name) for key, name in named if key.startswith(head + " ")]
     keys = Counter(key for key, _ in mentions)

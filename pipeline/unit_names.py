@@ -25,6 +25,7 @@ from pipeline.evaluate import norm
 from pipeline.lexicon import alternation, data_rows, data_words
 
 GAZETTEER_FILE = "unit_gazetteer.tsv"
+PACKAGED_GAZETTEER = Path(__file__).parent / "data" / GAZETTEER_FILE
 TOKEN = re.compile(r"[^\s\-–—_.,;:()\"“”']+")
 """A run of characters that :func:`unit_key` keeps (it folds the others to one space)."""
 TERRITORY = r"tỉnh|thành\s+phố|huyện|quận|thị\s+xã|thị\s+trấn|xã|phường|cấp|trung\s+ương|Trung\s+ương"
@@ -562,15 +563,15 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the gazetteer from a corpus folder")
     build.add_argument("corpus", type=Path)
-    build.add_argument("-o", "--out", type=Path, default=Path(__file__).parent / "data" / GAZETTEER_FILE)
+    build.add_argument("-o", "--out", type=Path, default=PACKAGED_GAZETTEER)
     args = parser.parse_args(argv)
     print(f"{rebuild_gazetteer(args.corpus, args.out)} names -> {args.out}")
 
 
-def rebuild_gazetteer(corpus: Path, out: Path | None = None) -> int:
-    """Build the gazetteer from ``corpus`` and write it to ``out`` (default: the packaged file); the count of names."""
+def rebuild_gazetteer(corpus: Path, out: Path = PACKAGED_GAZETTEER) -> int:
+    """Build the gazetteer from ``corpus`` and write it to ``out``; the count of names."""
     entries = build_gazetteer(corpus)
-    write_gazetteer(entries, out or Path(__file__).parent / "data" / GAZETTEER_FILE)
+    write_gazetteer(entries, out)
     return len(entries)
 
 
