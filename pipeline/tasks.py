@@ -102,6 +102,7 @@ EXPLICIT_LEAD = re.compile(
     r"(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+"
     r"|(?:^|[:;.]\s+)[Gg]iao\s+(?=[^,;:]{3,80}?\s+chủ\s+trì)"
     r"|^[^;:]{0,80}?,\s+(?:giao|đề\s+nghị|yêu\s+cầu)\s+"
+    r"|^[^;:]{0,240}?\s(?:do\s+vậy|vì\s+vậy|do\s+đó|vì\s+thế)\s+(?:đề\s+nghị|yêu\s+cầu)\s+"  # "..., do vậy đề nghị X"
     r"|^(?:Về|Đối\s+với)\s[^;:]{2,120}?(?::\s+(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)|\s+(?:Giao|Đề\s+nghị|Yêu\s+cầu))\s+"
     r"|^(?:Về|Đối\s+với)\s[^;]{2,160}?,\s+(?:giao|đề\s+nghị|yêu\s+cầu)\s+"
     rf"|^[{UPPER}][^,;:.()]{{1,80}}?\s+(?:trân\s+trọng\s+|kính\s+)?(?:đề\s+nghị|yêu\s+cầu)\s+(?=[{UPPER}]|các\s)"

@@ -57,9 +57,13 @@ PLACE_AT_END = re.compile(rf"(?<!\w)(?:{LEVELS})\s+{PLACE}$")
 it is the predicate ("... tìm kiếm nhà đầu tư"), unless it qualifies the body (:data:`LEVEL_QUALIFIER`)."""
 
 
-NAME_GOES_ON = re.compile(rf"(?:và|hoặc|cấp|các|của|tại|do|được|chưa|về|theo|phụ\s+trách|{LEVELS})(?!\w)")
+NAME_GOES_ON = re.compile(
+    rf"(?:và|hoặc|cấp\s+(?:{LEVELS}|trung\s+ương|bộ|cơ\s+sở|trên|dưới)|các|của|tại|do|được|chưa|về|theo|phụ\s+trách"
+    rf"|{LEVELS})(?!\w)"
+)
 """Lower-case words that may go on a known name: its place or level ("Sở Xây dựng tỉnh Lào Cai"), a list ("và"),
-a clause that qualifies it ("... có cụm công nghiệp do cấp xã quản lý"). See :func:`_known_name_ends`."""
+a clause that qualifies it ("... có cụm công nghiệp do cấp xã quản lý"). "cấp" goes on only before a level: "Bộ Công
+Thương cấp giấy chứng nhận" ends at the verb. See :func:`_known_name_ends`."""
 
 
 @lru_cache(maxsize=1)
