@@ -228,6 +228,8 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     # "cấp" goes on a known name only before a level; editing verbs end a name (session 13)
     ("Bộ Công Thương cấp giấy chứng nhận đăng ký đầu tư điều chỉnh cho nhà thầu", ["Bộ Công Thương"]),
     ("Bộ Nông nghiệp và Môi trường cấp giấy phép môi trường", ["Bộ Nông nghiệp và Môi trường"]),
+    ("Viễn thông Lào Cai: chủ trì, phối hợp với các bộ phận liên quan", ["Viễn thông Lào Cai", "các bộ phận"]),
+    ("bảo đảm dịch vụ viễn thông di động", []),
     ("Ủy ban nhân dân cấp tỉnh quyết định", ["Ủy ban nhân dân cấp tỉnh"]),
     ("đề nghị Chủ đầu tư cập nhật đầy đủ các văn bản quy phạm pháp luật", ["Chủ đầu tư"]),
 ])
