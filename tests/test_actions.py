@@ -15,6 +15,10 @@ from pipeline.actions import action_types
     ("Ưu tiên ngân sách cho xã Bảo Yên hoàn thiện hạ tầng", ["fund", "draft"]),
     ("UBND tỉnh phân bổ ngân sách hằng năm cho phường Âu Lâu", ["fund"]),
     ("Nghiên cứu, nắm bắt tình hình", ["review", "monitor"]),
+    ("Tổ chức quán triệt sâu rộng Chỉ thị 11 của Ban Thường vụ Tỉnh ủy", ["communicate"]),
+    ("Thực hiện truyền hình trực tiếp, ghi hình và phát sóng các hoạt động", ["implement", "communicate"]),
+    ("Sở Xây dựng có ý kiến về hồ sơ thiết kế", ["advise"]),
+    ("Các cơ quan liên quan có văn bản tham gia ý kiến gửi Sở Công Thương", ["advise"]),
     ("Đọc kỹ tài liệu", ["other"]),
 ])
 def test_cues_give_the_actions_in_the_order_stated(text, expected):
