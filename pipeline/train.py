@@ -68,7 +68,8 @@ def action_scores(gold_tasks: list[dict], predicted: list[list[str]]) -> dict:
 
 def working_documents(corpus: Path, exclude: set[str], errors: tuple[type[Exception], ...] = ()) -> Iterator:
     """The pipeline's reading of each non-normative working document of ``corpus`` outside ``exclude``
-    (law texts, the sentence corpus and unreadable files left out)."""
+    (law texts, the sentence corpus, unreadable files and texts with no document type in their header, such as a
+    technical standard, left out)."""
     from pipeline import extract
     from pipeline.read import ReadError
 
@@ -79,7 +80,7 @@ def working_documents(corpus: Path, exclude: set[str], errors: tuple[type[Except
             doc = extract(path, doc_id=path.stem)
         except (ReadError, *errors):
             continue
-        if doc.document.doc_type not in NORMATIVE:
+        if doc.document.doc_type is not None and doc.document.doc_type not in NORMATIVE:
             yield doc
 
 

@@ -161,3 +161,18 @@ def test_suggest_command_says_why_it_has_nothing():
     assert "no suggestion: the text is empty" in result.output
     result = CliRunner().invoke(main, ["suggest", "Kiểm tra an toàn kho vật liệu nổ công nghiệp", "-k", "2"])
     assert result.output.startswith("1. ")
+
+
+def test_silver_tasks_come_from_working_documents_only(corpus, tmp_path):
+    """The suggester's silver tasks come from working documents: a technical standard, whose header names no document
+    type (its 'Cơ sở có hóa chất ...' requirements read as leads), and a decree are left out; a letter stays."""
+    from pipeline.train import working_documents
+
+    folder = tmp_path / "laocai"
+    folder.mkdir()
+    names = ["hc-sct-vn__04-qcvn-tcvn__TCVN-5507-2002", "kccn-sct-vn__ND-32-2024-quan-ly-phat-trien-CCN",
+             "vbhc-vn__sct__cong-van-de-nghi-bo-sung-ho-so"]
+    for name in names:
+        (folder / f"{name}.txt").symlink_to(corpus / "laocai" / f"{name}.txt")
+    kept = [doc.document.doc_type for doc in working_documents(tmp_path, exclude=set())]
+    assert kept == ["Công văn"]
