@@ -230,6 +230,10 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     ("Bộ Nông nghiệp và Môi trường cấp giấy phép môi trường", ["Bộ Nông nghiệp và Môi trường"]),
     ("Viễn thông Lào Cai: chủ trì, phối hợp với các bộ phận liên quan", ["Viễn thông Lào Cai", "các bộ phận"]),
     ("bảo đảm dịch vụ viễn thông di động", []),
+    ("Trung tâm dịch vụ tổng hợp cấp xã lập hồ sơ", ["Trung tâm dịch vụ tổng hợp cấp xã"]),
+    ("Sở Tài chính tổng hợp báo cáo", ["Sở Tài chính"]),
+    ("Sở Văn hóa, Thể thao và Du lịch lựa chọn", ["Sở Văn hóa, Thể thao và Du lịch"]),
+    ("các cơ quan thông tấn, báo chí đưa tin", ["các cơ quan thông tấn, báo chí"]),
     ("Ủy ban nhân dân cấp tỉnh quyết định", ["Ủy ban nhân dân cấp tỉnh"]),
     ("đề nghị Chủ đầu tư cập nhật đầy đủ các văn bản quy phạm pháp luật", ["Chủ đầu tư"]),
 ])
