@@ -15,7 +15,7 @@ from pipeline.legacy import is_syllable
 from pipeline.lexicon import doc_type_by_abbreviation, fold, folded_doc_types
 from pipeline.models import DocumentInfo
 from pipeline.references import find_references
-from pipeline.structure import Header, Structure
+from pipeline.structure import Header, Structure, standard_type
 from pipeline.units import unit_heads
 
 TERRITORY = re.compile(r"^(TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN)\b")
@@ -31,9 +31,11 @@ def document_info(structure: Structure) -> DocumentInfo:
     issuer_lines, title = header.issuer_lines, header.doc_type_line
     if untitled_memo := _title_without_issuer(header):  # "NHẬN XÉT, PHẢN BIỆN PHÁP LÝ" atop a memo: its type
         issuer_lines, title = [], untitled_memo
+    if standard := standard_type(title or ""):  # its code line ("ĐLVN", "SỬA ĐỔI 1:2024 QCVN ...") is no issuer
+        issuer_lines = [line for line in issuer_lines if _names_unit(line)]
     issuer, parent = _issuer(issuer_lines, structure)
     info = DocumentInfo(
-        doc_type=_doc_type(title, header.subject, header.symbol)
+        doc_type=standard or _doc_type(title, header.subject, header.symbol)
         or (_display(untitled_memo, structure.text) if untitled_memo else None),
         number=header.number,
         symbol=header.symbol,

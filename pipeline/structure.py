@@ -32,6 +32,21 @@ PLACE_DATE = re.compile(
     r"\s*(?:năm|/)\s*(?P<year>\d{4})",
     re.I,
 )
+STANDARD_TITLE = re.compile(r"^(?P<type>TIÊU\s+CHUẨN|QUY\s+CHUẨN\s+KỸ\s+THUẬT|VĂN\s+BẢN\s+KỸ\s+THUẬT)\b\s*(?P<rest>.*)")
+"""The type line of a technical standard ("TIÊU CHUẨN VIỆT NAM", "QUY CHUẨN KỸ THUẬT QUỐC GIA VỀ ...", "VĂN BẢN KỸ
+THUẬT ĐO LƯỜNG VIỆT NAM"): its title even with no issuer above it, and however long; its type is the opening words
+("Tiêu chuẩn"). Its code and revision lines (:data:`STANDARD_CODE`) are skipped; the upper-case lines after them are
+its subject. Kept out of ``data/doc_types.tsv``: "Luật Tiêu chuẩn và quy chuẩn kỹ thuật" is cited as a law."""
+STANDARD_CODE = re.compile(r"^(?:SỬA\s+ĐỔI|SOÁT\s+XÉT|TCVN|QCVN|ĐLVN)\b")
+STANDARD_SCOPE = re.compile(r"^(?:ĐO\s+LƯỜNG\s+)?(?:VIỆT\s+NAM|QUỐC\s+GIA|ĐỊA\s+PHƯƠNG)\s*")
+
+
+def standard_type(title: str) -> str | None:
+    """"Tiêu chuẩn" for "TIÊU CHUẨN VIỆT NAM", "Quy chuẩn kỹ thuật" for "QUY CHUẨN KỸ THUẬT QUỐC GIA ..."."""
+    m = STANDARD_TITLE.match(title)
+    return m["type"][0] + re.sub(r"\s+", " ", m["type"][1:]).lower() if m else None
+
+
 SUBJECT_START = re.compile(r"^(V/v|V/V|Về\s+việc)\s*[:.]?\s*", re.I)
 SIGN_PREFIX = re.compile(r"^(KT|TL|TM|TUQ|Q|PT|UQ)\s*\.\s*", re.I)
 NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*\.?\s+){1,5}[A-ZĐÀ-Ỹ][a-zà-ỹđ]+$")
@@ -270,8 +285,16 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
     seen_title = in_subject = seen_motto = False
     subject: list[str] = []
     limit = min(n, 60)
+    standard = False
     while i < limit:
         line = lines[i][0]
+        if standard:  # a technical standard: its code lines, then its upper-case title is the subject
+            if line and not STANDARD_CODE.match(line):
+                if not _is_upper(line):
+                    break
+                subject.append(line)
+            i += 1
+            continue
         if not line:
             if in_subject and subject:
                 in_subject = False
@@ -290,6 +313,12 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
             header.place = m["place"].strip()
             header.date = (m["day"], m["month"], m["year"])
             in_subject = False
+        elif not seen_title and STANDARD_TITLE.match(line):
+            header.doc_type_line = line
+            seen_title = standard = True
+            # "QUY CHUẨN KỸ THUẬT QUỐC GIA VỀ AN TOÀN ...": the subject opens after the type and its scope
+            rest = STANDARD_SCOPE.sub("", STANDARD_TITLE.match(line)["rest"])
+            subject = [rest] if rest else []
         elif not seen_title and _doc_type_title(line) and (header.issuer_lines or header.date or seen_motto):
             header.doc_type_line = line
             seen_title = in_subject = True

@@ -159,8 +159,9 @@ DESCRIPTION = re.compile(
 """Without an action cue these lines describe, they do not assign: "Địa điểm thực hiện: ...", phone numbers."""
 FALLBACK: list[UnitMention] = []
 """The (shared, empty) mention list of a lead that no text names: the addressees or the issuer."""
-NORMATIVE = frozenset({"Luật", "Bộ luật", "Nghị định", "Thông tư", "Pháp lệnh"})
-"""Legal texts: their provisions are tasks only where a unit is named as responsible."""
+NORMATIVE = frozenset({"Luật", "Bộ luật", "Nghị định", "Thông tư", "Pháp lệnh",
+                       "Tiêu chuẩn", "Quy chuẩn kỹ thuật", "Văn bản kỹ thuật"})
+"""Legal texts and technical standards: their provisions are tasks only where a unit is named as responsible."""
 LIST_GLUE = re.compile(r"^\s*(?:,|và|hoặc|;)\s*$")
 SUPPORT_AFTER = re.compile(r"^\s+tham\s+mưu\s+(?:thực\s+hiện|triển\s+khai)", re.I)
 
@@ -336,12 +337,14 @@ REGULATED_PARTY = (
 """The opening words of a party a provision regulates ("Tổ chức, cá nhân ...", "Chủ đầu tư ...", "Nhà thầu thi công
 xây dựng ...", "Chủ sở hữu công trình ...")."""
 REGULATED_SUBJECT = re.compile(
-    rf"^(?P<name>{REGULATED_PARTY}[^.;:()]{{0,140}}?)\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nghĩa\s+vụ|phải"
+    rf"^(?P<name>{REGULATED_PARTY}[^.;:()]{{0,140}}?)(?:,?\s+ngoài\s+việc[^.;:()]{{0,80}}?)?(?:\s+(?:đều|cũng|còn))?"
+    rf"\s+(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nghĩa\s+vụ|phải"
     rf"|(?:kịp\s+thời\s+)?phản\s+ánh)\s",
     re.I,
 )
 """The regulated party a provision opens with, qualifier included ("Các tổ chức, cá nhân được cấp giấy phép thăm
-dò, khai thác khoáng sản có trách nhiệm ...")."""
+dò, khai thác khoáng sản có trách nhiệm ..."); "ngoài việc ...", "đều", "cũng", "còn" before the predicate are not
+part of it ("Cơ sở có hóa chất dễ cháy, nổ ngoài việc ... phải ...")."""
 
 
 def _subject_at_start(text: str) -> list[UnitMention]:

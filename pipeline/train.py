@@ -37,7 +37,8 @@ from pipeline.suggester import AssigneeSuggester, unit_key
 from pipeline.unit_tagger import UnitTagger, using_tagger
 
 ROOT = Path(__file__).resolve().parent.parent
-NORMATIVE = {"Luật", "Bộ luật", "Nghị định", "Thông tư", "Nghị quyết", "Pháp lệnh"}
+NORMATIVE = {"Luật", "Bộ luật", "Nghị định", "Thông tư", "Nghị quyết", "Pháp lệnh", "Tiêu chuẩn", "Quy chuẩn kỹ thuật",
+             "Văn bản kỹ thuật"}
 ACTION_SETTINGS = {"analyzer": "syllables", "ngram_range": (1, 2), "C": 16.0, "threshold": 0.4, "cue_features": True,
                    "cue_weight": 0.3, "position_weight": 0.5, "main_C": 8.0, "main": "rank", "random_state": 13,
                    "head_syllables": 10, "nb_weight": 0.5}

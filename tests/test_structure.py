@@ -109,11 +109,31 @@ def test_the_title_under_an_issuer_is_no_part_of_it(corpus):
 
 
 def test_a_title_read_as_issuer_leads_nothing(corpus):
-    """A standard's header has no unit ("TIÊU CHUẨN VIỆT NAM / TCVN 5507: 2002 / ... VẬN CHUYỂN"): the issuer read
-    from it names no unit, so its tasks get no lead rather than the title's last line as their lead."""
+    """A standard's header has no unit ("TIÊU CHUẨN VIỆT NAM / TCVN 5507: 2002 / ... VẬN CHUYỂN"): the type line is
+    its title, its upper-case name its subject, and it has no issuer. Like a law, its provisions are tasks only where
+    they name the party that must act ("Cơ sở có hóa chất độc phải ..."); the hundred others ("Kho phải thông thoáng")
+    ask nobody."""
     doc = extract(corpus / "laocai/hc-sct-vn__04-qcvn-tcvn__TCVN-5507-2002.txt")
-    assert doc.tasks
+    info = doc.document
+    assert (info.doc_type, info.issuer, info.parent_issuer) == ("Tiêu chuẩn", None, None)
+    assert info.subject.startswith("HOÁ CHẤT NGUY HIỂM – QUI PHẠM AN TOÀN")
+    assert 5 <= len(doc.tasks) <= 20 and all(t.lead_units for t in doc.tasks)
+    assert "Cơ sở có hóa chất dễ cháy, nổ" in {u for t in doc.tasks for u in t.lead_units}  # "... nổ ngoài việc phải"
     assert not any(u.startswith("Trong sản xuất") for t in doc.tasks for u in t.lead_units)
+
+
+@pytest.mark.parametrize(("rel", "doc_type", "subject"), [
+    ("laocai/hc-sct-vn__04-qcvn-tcvn__QCVN-05A-2020-BCT-SD1-2024.txt", "Quy chuẩn kỹ thuật",
+     "VỀ AN TOÀN TRONG SẢN XUẤT, KINH DOANH, SỬ DỤNG, BẢO QUẢN VÀ VẬN CHUYỂN HÓA CHẤT NGUY HIỂM"),
+    ("laocai/hnh-sct-vn__07-tham-khao__DLVN-05-2017-kiem-dinh-xi-tec.txt", "Văn bản kỹ thuật",
+     "XI TÉC Ô TÔ - QUY TRÌNH KIỂM ĐỊNH"),
+])
+def test_technical_regulations_are_typed_and_assign_nothing_unnamed(corpus, rel, doc_type, subject):
+    """A QCVN amendment ("SỬA ĐỔI 1:2024 QCVN 05A:2020/BCT" above its type line) and a metrology procedure ("ĐLVN")
+    have their code line as neither issuer nor subject, and their technical requirements are no tasks."""
+    doc = extract(corpus / rel)
+    assert (doc.document.doc_type, doc.document.issuer, doc.document.subject) == (doc_type, None, subject)
+    assert doc.tasks == []
 
 
 @pytest.mark.parametrize(
