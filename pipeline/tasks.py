@@ -534,8 +534,8 @@ def _named_leads(ctx: _Context, block: Block, text: str, responsible: dict
         units = _heading_units(ctx, ancestor)
         if units:
             return units, []
-    if executor := _part_executor(ctx, block.part):
-        return executor, []
+    if executor := _part_executor(ctx, block.part):  # a law's "Tổ chức thực hiện" is for the whole law: a fallback
+        return executor, (FALLBACK if ctx.info.doc_type in NORMATIVE else [])
     if ctx.subject_entity and ENTITY_WORD.search(text):
         return ctx.subject_entity, []  # "Đề nghị trong quá trình vận chuyển đơn vị tuân thủ ..."
     if ctx.addressees:

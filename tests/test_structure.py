@@ -1,5 +1,7 @@
 """Header, closing and section structure of each genre, on real corpus files."""
 
+from collections import Counter
+
 import pytest
 
 from pipeline import extract
@@ -261,6 +263,17 @@ def test_definitions_of_terms_are_no_tasks_and_contractors_are_parties(corpus):
     assert not any(t.text.startswith("Bảo trì công trình xây dựng là tập hợp") for t in doc.tasks)
     contractor = [t for t in doc.tasks if t.text.startswith("Nhà thầu thi công xây dựng có trách nhiệm")]
     assert contractor and all(t.lead_units == ["Nhà thầu thi công xây dựng"] for t in contractor)
+
+
+def test_a_laws_closing_executors_do_not_lead_its_unassigned_provisions(corpus):
+    """A decree's "Tổ chức thực hiện" chapter ("Bộ trưởng Bộ Công Thương ... chịu trách nhiệm ...") is for the
+    decree as a whole: a provision that names nobody ("Bao bì, thiết bị chứa hóa chất phải có nhãn ...") is no task
+    of the minister's (169 of 247 were), while the ministries' own duty articles keep their leads."""
+    doc = extract(corpus / "laocai/hc-sct-vn__02-nghi-dinh__ND-25-2026-phat-trien-antoan-anninh.txt")
+    assert not any(t.text.startswith("Bao bì, thiết bị chứa hóa chất phải có nhãn") for t in doc.tasks)
+    leads = Counter(u for t in doc.tasks for u in t.lead_units)
+    assert leads["Bộ trưởng Bộ Công Thương"] < 20
+    assert {"Bộ Công Thương", "Bộ Y tế", "Bộ Công an", "Bộ Quốc phòng"} <= set(leads)
 
 
 def test_keeping_records_is_a_task_of_its_own(corpus):
