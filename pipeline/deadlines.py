@@ -284,6 +284,19 @@ def column_deadline(text: str, reference: str | None) -> Deadline | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _event_pattern() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_alt(_words_of('event_cue'))})(?!\s+\d)(?:\s+[^\s,.;:()]+){{1,12}}", re.I)
+
+
+def find_event_deadline(text: str) -> Deadline | None:
+    """A limit set by an event or a season ("trước khi tổ chức thi công", "trước mùa mưa bão"): its phrase up to the
+    clause's end, with no date (value None). For a task that states no dated limit of its own or in its context."""
+    if m := _event_pattern().search(text):
+        return Deadline(m.group(), None, m.start(), m.end())
+    return None
+
+
 def extract_time(text: str, reference: str | None) -> TimeInfo:
     deadline = find_deadline(text, reference)
     recurrence = find_recurrence(text) or (deadline.recurrence if deadline else None)

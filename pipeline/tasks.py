@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pipeline.actions import action_types, find_cues
 from pipeline.classify import predict_actions
-from pipeline.deadlines import column_deadline, extract_time, find_deadline
+from pipeline.deadlines import column_deadline, extract_time, find_deadline, find_event_deadline
 from pipeline.evaluate import norm
 from pipeline.lexicon import LOWER, UPPER, alternation, data_rows, data_words
 from pipeline.models import DocumentInfo, Task
@@ -403,6 +403,7 @@ def _task(ctx: _Context, block: Block, text: str, span: tuple[int, int], respons
         recurrence = recurrence or extract_time(time_cell, ctx.reference_date).recurrence
     if deadline is None and context is not None:
         deadline = find_deadline(context.text, ctx.reference_date)
+    deadline = deadline or find_event_deadline(text)  # "trước khi triển khai thi công": a limit with no date
     actions = action_types(text)  # the cue lexicon; the trained model, when shipped, relabels in assemble()
     if actions == ["other"] and context is not None:
         actions = action_types(context.text)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.deadlines import extract_time
+from pipeline.deadlines import extract_time, find_event_deadline
 from pipeline.references import find_references
 
 DATA = Path(__file__).parent / "data"
@@ -169,3 +169,29 @@ def test_a_span_with_its_number_spelled_out_in_brackets():
     assert found.text == "trong thời hạn 05 (năm) ngày làm việc" and found.value is None
     found = extract_time("trong vòng 15 (mười lăm) ngày kể từ ngày ký", "2026-05-01").deadline
     assert (found.text, found.value) == ("trong vòng 15 (mười lăm) ngày kể từ ngày ký", "2026-05-16")
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("Mọi điều chỉnh thiết kế phải được thẩm định, phê duyệt trước khi tổ chức thi công, mua sắm, lắp đặt.",
+     "trước khi tổ chức thi công"),
+    ("Tổ chức nạo vét hệ thống cống trước mùa mưa bão.", "trước mùa mưa bão"),
+    ("Thực hiện ngay sau khi được cấp thẩm quyền chấp thuận chủ trương đầu tư;",
+     "ngay sau khi được cấp thẩm quyền chấp thuận chủ trương đầu tư"),
+    ("Rà soát chứng chỉ trước khi trình", "trước khi trình"),
+    ("Tổ chức thực hiện nghiêm túc các quy định.", None),
+])
+def test_a_limit_set_by_an_event_has_its_phrase_and_no_date(text, phrase):
+    """ANNOTATION §6: deadline_text is the phrase that sets the limit; an event or a season gives no date."""
+    found = find_event_deadline(text)
+    assert (found.text, found.value) == (phrase, None) if phrase else found is None
+
+
+def test_a_seasonal_limit_of_a_real_plan_has_no_date(corpus):
+    """The drainage plan's "nạo vét ... trước mùa mưa" tasks carry the season as their limit, with no date; the event
+    phrase is read only for tasks with no dated limit of their own or above them (pipeline/tasks.py)."""
+    from pipeline import extract
+
+    doc = extract(corpus / "hanoi/real_hanoi_qd_2280_water__fulltext_pdftotext.txt")
+    texts = {t.deadline_text for t in doc.tasks if t.deadline_text}
+    assert any(t.startswith("trước mùa mưa") for t in texts)
+    assert all(t.deadline is None for t in doc.tasks if (t.deadline_text or "").startswith(("trước khi", "trước mùa")))
