@@ -34,11 +34,12 @@ from pipeline.classify import MODELS, ActionTypeClassifier
 from pipeline.evaluate import PRF, norm
 from pipeline.screen import TaskScreen, using_screen
 from pipeline.suggester import AssigneeSuggester, unit_key
+from pipeline.tasks import NORMATIVE as LEGAL_TEXTS
 from pipeline.unit_tagger import UnitTagger, using_tagger
 
 ROOT = Path(__file__).resolve().parent.parent
-NORMATIVE = {"Luật", "Bộ luật", "Nghị định", "Thông tư", "Nghị quyết", "Pháp lệnh", "Tiêu chuẩn", "Quy chuẩn kỹ thuật",
-             "Văn bản kỹ thuật"}
+NORMATIVE = LEGAL_TEXTS | {"Nghị quyết"}
+"""Texts whose tasks are no silver tasks for the suggester: laws and standards (``tasks.NORMATIVE``) and resolutions."""
 ACTION_SETTINGS = {"analyzer": "syllables", "ngram_range": (1, 2), "C": 16.0, "threshold": 0.4, "cue_features": True,
                    "cue_weight": 0.3, "position_weight": 0.5, "main_C": 8.0, "main": "rank", "random_state": 13,
                    "head_syllables": 10, "nb_weight": 0.5}
