@@ -313,11 +313,11 @@ def _parse_header(lines: list[tuple[str, int]], header: Header) -> int:
             header.place = m["place"].strip()
             header.date = (m["day"], m["month"], m["year"])
             in_subject = False
-        elif not seen_title and STANDARD_TITLE.match(line):
+        elif not seen_title and (m := STANDARD_TITLE.match(line)):
             header.doc_type_line = line
             seen_title = standard = True
             # "QUY CHUẨN KỸ THUẬT QUỐC GIA VỀ AN TOÀN ...": the subject opens after the type and its scope
-            rest = STANDARD_SCOPE.sub("", STANDARD_TITLE.match(line)["rest"])
+            rest = STANDARD_SCOPE.sub("", m["rest"])
             subject = [rest] if rest else []
         elif not seen_title and _doc_type_title(line) and (header.issuer_lines or header.date or seen_motto):
             header.doc_type_line = line
