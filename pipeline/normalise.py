@@ -3,6 +3,8 @@
 Reads the decoded text of one document; writes text in which
 
 * Unicode is NFC, line ends are ``\\n``, form feeds and page-number lines are gone;
+* "ƣ" / "Ƣ" (the letter oi, which some PDF fonts put in place of "ư" / "Ư"; no
+  Vietnamese word has it) read as "ư" / "Ư";
 * markdown emphasis (``*...*``, ``**...**``) is dropped;
 * a header or signature laid out in two columns with runs of spaces
   (PDF text layers) is read column by column;
@@ -41,11 +43,12 @@ COLUMN_GAP = re.compile(r"\S(\s{4,})\S")
 BLANK_FILL = re.compile(r"(Số\s*:?|ngày|tháng)\s*$|^\s*(/|tháng|năm)", re.I)
 TERMINAL = (".", ";", ":", "!", "?", "./.")
 HEADER_LINES = 16
+LOOKALIKES = str.maketrans({"ƣ": "ư", "Ƣ": "Ư"})
 
 
 def normalise(text: str) -> str:
     """Return the normalised form of one document's text."""
-    text = unicodedata.normalize("NFC", text).replace("\ufeff", "")
+    text = unicodedata.normalize("NFC", text.translate(LOOKALIKES)).replace("\ufeff", "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\t\v]", "    ", text)
     lines = _drop_page_numbers(_drop_footnotes(text.split("\n")))

@@ -35,7 +35,7 @@ ENUMERATOR = re.compile(r"^(?:[-–+•*]\s*|\(?[a-zđ]{1,3}\)\s*|\d{1,2}[.)]\s+
 ADDRESSED = re.compile(
     r"^(?:(?:Yêu\s+cầu|Nhiệm\s+vụ|Trách\s+nhiệm)(?:\s+(?:đối\s+với|của))?|Đối\s+với|Về\s+phía|Giao)\s+", re.I
 )
-NOT_UNIT = re.compile(r"^(?:Lưu\b|Như\s|Nhƣ\s|TM\.|KT\.|Website\b)", re.I)
+NOT_UNIT = re.compile(r"^(?:Lưu\b|Như\s|TM\.|KT\.|Website\b)", re.I)
 """Recipient lines that name no unit: "Lưu: VT", "Như trên", "Như Điều 3", a signature leak."""
 TITLE = re.compile(
     r"^(?:các\s+)?(?:phó\s+)?"
@@ -483,7 +483,6 @@ def _collect(sources: list[tuple[list[str], list[str]]], gazetteer: Gazetteer) -
 def _recipient_names(lines: list[str], gazetteer: Gazetteer) -> list[str]:
     names = []
     for line in _join_wrapped(lines, gazetteer):
-        line = line.replace("ƣ", "ư").replace("Ƣ", "Ư")  # a PDF font that maps ư to ƣ
         if not NOT_UNIT.match(line):
             names += [n for n in expand_list(PURPOSE.sub("", line), gazetteer) if _is_name(n)]
     return names

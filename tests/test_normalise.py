@@ -8,6 +8,12 @@ def test_nfc_and_line_ends():
     assert normalise(nfd) == "Ủy ban nhân dân tỉnh\nSở Tài chính\n"
 
 
+def test_the_letter_oi_a_pdf_font_prints_for_u_horn_reads_as_u_horn():
+    """"BỘ CÔNG THƢƠNG", "địa phƣơng": "ƣ" (U+01A3) is no Vietnamese letter; a tone mark after it composes."""
+    assert normalise("BỘ CÔNG THƢƠNG\n") == "BỘ CÔNG THƯƠNG\n"
+    assert normalise("địa phƣơng, thƣờng xuyên, tƣ\u0300 nay\n") == "địa phương, thường xuyên, từ nay\n"
+
+
 def test_page_break_inside_a_word_pair_is_joined():
     text = "- làm đầu mối tổ chức các buổi giới thiệu kết quả nghiên cứu, công\n\nnghệ mới có thể chuyển giao.\n"
     assert "nghiên cứu, công nghệ mới có thể chuyển giao." in normalise(text)
