@@ -317,13 +317,40 @@ FRONTED_MORE = re.compile(
 "Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, ...")."""
 
 
+TIME_LIMIT = re.compile(r"^(?:Trong\s+thời\s+(?:hạn|gian)|Trong\s+vòng|Chậm\s+nhất)\b", re.I)
+CLAUSE_GOES_ON = re.compile(
+    rf"^(?!(?:đề\s+nghị|yêu\s+cầu|giao|đôn\s+đốc|chỉ\s+đạo)\b)[{LOWER}][^,;:.]{{0,120}},\s+"
+)
+"""A lower-case stretch after a comma inside a time limit's clause ("kể từ ngày nhận được hồ sơ đầy đủ, | hợp lệ,",
+"văn bản của doanh nghiệp, | hợp tác xã, | tổ chức đề nghị ..."), unless it opens a request."""
+
+
+def _subject_after_clause(text: str, end: int) -> tuple[list[UnitMention], int]:
+    """The subject after up to three more comma-separated stretches of a time limit's clause, and where it starts:
+    the first that opens with a capital ("..., tổ chức đề nghị làm chủ đầu tư, | Ủy ban nhân dân cấp huyện có trách
+    nhiệm"), else the first regulated party ("..., | tổ chức, cá nhân phải gửi")."""
+    candidates = []
+    for _ in range(3):
+        if not (more := CLAUSE_GOES_ON.match(text[end:])):
+            break
+        end += more.end()
+        if found := _subject_at_start(text[end:]):
+            if text[end].isupper():
+                return found, end
+            candidates.append((found, end))
+    return candidates[0] if candidates else ([], end)
+
+
 def _subject(text: str) -> list[UnitMention]:
     """Units that are the grammatical subject at the start of ``text`` (after fronted clauses, if any)."""
     if fronted := ADVERBIAL.match(text):
         end = fronted.end()
         while more := FRONTED_MORE.match(text[end:]):
             end += more.end()
-        if found := _subject_at_start(text[end:]):
+        found = _subject_at_start(text[end:])
+        if not found and TIME_LIMIT.match(text):  # "Trong thời hạn 10 ngày ... hồ sơ đầy đủ, hợp lệ, Ủy ban ..."
+            found, end = _subject_after_clause(text, end)
+        if found:
             return [UnitMention(u.name, u.start + end, u.end + end, u.generic) for u in found]
     return _subject_at_start(text)
 

@@ -100,6 +100,19 @@ def test_a_body_after_fronted_time_clauses_is_the_subject(corpus):
     assert [u.name for u in _subject(text)] == ["Ủy ban nhân dân cấp xã"]
 
 
+def test_a_time_limit_clause_with_commas_inside_still_fronts_the_subject(corpus):
+    """"Trong thời hạn 10 ngày ... hồ sơ đầy đủ, hợp lệ, Ủy ban nhân dân cấp xã xem xét ...": the clause's own
+    commas ("đầy đủ, hợp lệ", "doanh nghiệp, hợp tác xã, tổ chức ...") do not end it; a request after it does."""
+    doc = extract(corpus / "laocai/kccn-sct-vn__ND-139-2025-phan-dinh-tham-quyen-2-cap-BCT.txt")
+    within = [t for t in doc.tasks if t.text.startswith("Trong thời hạn 10 ngày làm việc kể từ ngày nhận được hồ sơ")]
+    assert within and all(t.lead_units == ["Ủy ban nhân dân cấp xã"] for t in within)
+    text = ("Trong thời gian 05 ngày làm việc kể từ ngày nhận được văn bản đầu tiên của doanh nghiệp, hợp tác xã,"
+            " tổ chức đề nghị làm chủ đầu tư, Ủy ban nhân dân cấp huyện có trách nhiệm thông báo")
+    assert [u.name for u in _subject(text)] == ["Ủy ban nhân dân cấp huyện"]
+    text = "Trong thời hạn 05 ngày, đề nghị các đơn vị gửi hồ sơ về Sở Công Thương, Sở Tài chính để tổng hợp"
+    assert _subject(text) == []
+
+
 def test_a_request_after_a_topic_line_that_lost_its_colon_names_the_lead():
     leads, _ = rule_roles("Về chi phí bồi thường, tái định cư Đề nghị Chủ đầu tư tổ chức khảo sát khối lượng")
     assert [u.name for u in leads] == ["Chủ đầu tư"]
