@@ -97,6 +97,14 @@ def _request_after_statements(text: str) -> int:
 
 DECISION = re.compile(r"^(Phê\s+duyệt|Ban\s+hành|Thành\s+lập|Công\s+nhận|Bãi\s+bỏ|Chấp\s+thuận|Cho\s+phép)\b")
 """An article of a decision that decides rather than assigns work."""
+
+
+def _decides(block: Block) -> bool:
+    """Is ``block`` an article that decides ("Điều 1. Phê duyệt Kế hoạch ...")? In a text attached after the
+    signature only its first article can be (a decision's template); the others are a regulation's topics ("Điều 6.
+    Thành lập, mở rộng cụm công nghiệp; ...", whose clauses assign the work)."""
+    return block.kind == "article" and bool(DECISION.match(block.text)) and (
+        block.part == 0 or re.match(r"Điều\s+1\b", block.marker or "") is not None)
 EXPLICIT_LEAD = re.compile(
     r"^(?:(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Chủ\s+tịch)[^,;:]{0,40}?\s+)?"
     r"(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+"
@@ -249,7 +257,9 @@ def _is_task(block: Block, blocks: list[Block]) -> bool:
             OPINION.match(b.text) for b in _ancestors(block, blocks) if b.numbered)
     if block.role != "assign" or (block.children and not block.is_sentence):
         return False
-    if any(b.kind == "article" and DECISION.match(b.text) for b in [block, *_ancestors(block, blocks)]):
+    if block.kind == "article" and block.children:
+        return False  # an article's title ("Điều 6. Thành lập, mở rộng cụm công nghiệp; ..."): its clauses assign
+    if any(_decides(b) for b in [block, *_ancestors(block, blocks)]):
         return False  # an article that approves a plan: its items are the plan's content, not assigned work
     text = block.text.strip()
     if NO_TASK.search(text) or (FINDING.match(text) and not _request_at(text)) or text.endswith(":") \

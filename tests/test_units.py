@@ -168,6 +168,16 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
         "the items of 'Điều 1. Phê duyệt phương án ...' are the approved plan"
 
 
+def test_a_regulation_article_titled_with_a_decision_verb_assigns_its_clauses(corpus):
+    """A Quyết định's attached regulation: "Điều 6. Thành lập, mở rộng cụm công nghiệp; Điều chỉnh, bãi bỏ ..." is a
+    topic, not a decision (only a decision's own articles, or an attached template's Điều 1, decide); its clauses are
+    tasks, its title is none."""
+    doc = extract(corpus / "laocai/kccn-sct-vn__QD-16-2026-Quy-che-CCN-Lao-Cai-OCR.txt")
+    plans = [t for t in doc.tasks if t.text.startswith("Ủy ban nhân dân cấp xã rà soát, xây dựng kế hoạch, lộ trình")]
+    assert [t.lead_units for t in plans] == [["Ủy ban nhân dân xã, phường"]]  # the name "cấp xã" stands for
+    assert not any(t.text.startswith("Thành lập, mở rộng cụm công nghiệp; Điều chỉnh") for t in doc.tasks)
+
+
 @pytest.mark.parametrize(("text", "names"), [
     ("Lãnh đạo, chỉ đạo tập trung thực hiện nghiêm các quy định", []),  # "lãnh đạo" the verb, not a unit
     ("Lãnh đạo Sở Công Thương chỉ đạo thực hiện", ["Lãnh đạo Sở Công Thương"]),
