@@ -105,6 +105,8 @@ def _decides(block: Block) -> bool:
     Thành lập, mở rộng cụm công nghiệp; ...", whose clauses assign the work)."""
     return block.kind == "article" and bool(DECISION.match(block.text)) and (
         block.part == 0 or re.match(r"Điều\s+1\b", block.marker or "") is not None)
+
+
 EXPLICIT_LEAD = re.compile(
     r"^(?:(?:Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Chủ\s+tịch)[^,;:]{0,40}?\s+)?"
     r"(?:[Gg]iao|[Đđ]ề\s+nghị|[Yy]êu\s+cầu)\s+"
