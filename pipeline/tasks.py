@@ -315,7 +315,7 @@ def _verbs_outside_units(text: str) -> bool:
 
 ADVERBIAL = re.compile(
     r"^(?:Để|Khi|Trong\s+quá\s+trình|Sau\s+khi|Trước\s+khi|Trường\s+hợp|Ngoài\s+ra|Nếu|Quá"
-    r"|Trong\s+thời\s+(?:hạn|gian)|Trong\s+vòng|Trong\s+giai\s+đoạn|Trong\s+trường\s+hợp|Chậm\s+nhất|Trên\s+cơ\s+sở"
+    r"|Trong\s+thời\s+(?:hạn|gian)|Trong\s+vòng|Trong\s+giai\s+đoạn|Trong\s+trường\s+hợp|Chậm\s+nhất|Trước\s+ngày|Trên\s+cơ\s+sở"
     r"|Căn\s+cứ|Đối\s+với|Định\s+kỳ|H[ằà]ng\s+(?:năm|quý|tháng))\b[^,;:]{3,200},\s+"
 )
 """A clause before the subject ("Để đảm bảo an toàn giao thông, Công ty X phải ...", "Trong thời hạn 03 ngày làm

@@ -111,6 +111,8 @@ def test_a_time_limit_clause_with_commas_inside_still_fronts_the_subject(corpus)
     assert [u.name for u in _subject(text)] == ["Ủy ban nhân dân cấp huyện"]
     text = "Trong thời hạn 05 ngày, đề nghị các đơn vị gửi hồ sơ về Sở Công Thương, Sở Tài chính để tổng hợp"
     assert _subject(text) == []
+    text = "Trước ngày 31 tháng 12 của năm cuối kỳ kế hoạch, Ủy ban nhân dân cấp tỉnh phải tổ chức xây dựng kế hoạch"
+    assert [u.name for u in _subject(text)] == ["Ủy ban nhân dân cấp tỉnh"]
 
 
 def test_a_request_after_a_topic_line_that_lost_its_colon_names_the_lead():
