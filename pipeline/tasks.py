@@ -301,7 +301,9 @@ def _split_subjects(text: str) -> list[tuple[str, int]]:
     for match in re.finditer(rf";\s+|\.\s+(?=[{UPPER}])", text):
         rest = text[match.end() :]
         piece = text[start : match.start()]
-        if _subject(rest) and (_subject(piece) or EXPLICIT_LEAD.match(piece)) and _verbs_outside_units(piece):
+        following, current = _subject(rest), _subject(piece)
+        if following and (current or EXPLICIT_LEAD.match(piece)) and _verbs_outside_units(piece) \
+                and {norm(u.name) for u in following} != {norm(u.name) for u in current}:  # same subject: one task
             pieces.append((text[start : match.start() + 1], start))
             start = match.end()
     pieces.append((text[start:], start))

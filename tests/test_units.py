@@ -6,7 +6,15 @@ import pytest
 
 from pipeline import extract
 from pipeline.evaluate import norm
-from pipeline.tasks import ADDRESSED, _subject, _supports, defined_abbreviations, defined_short_forms, rule_roles
+from pipeline.tasks import (
+    ADDRESSED,
+    _split_subjects,
+    _subject,
+    _supports,
+    defined_abbreviations,
+    defined_short_forms,
+    rule_roles,
+)
 from pipeline.units import find_units
 
 CCN_COMPANIES = 7  # the "Kính gửi" list of vbhc-vn__sct__cong-van-don-doc-tien-do-ha-tang-ccn-bao-cao-hang-tuan
@@ -168,6 +176,18 @@ def test_closing_formulas_approved_plans_and_descriptions_are_not_tasks(corpus):
     decision = extract(corpus / "laocai/sd-vlncn-sct-vn__QD-PANM-mo-da-Xuan-Hoa.txt")
     assert not any((t.section or "").startswith(("Điều1.", "Điều 1.")) for t in decision.tasks), \
         "the items of 'Điều 1. Phê duyệt phương án ...' are the approved plan"
+
+
+def test_clauses_are_split_only_between_different_subjects():
+    """ANNOTATION §3: a paragraph is split where its clauses name different lead units; the same unit twice
+    ("... Ủy ban nhân dân cấp tỉnh xem xét ... Trường hợp không cấp, Ủy ban nhân dân cấp tỉnh có văn bản trả lời")
+    stays one task."""
+    same = ("Trong thời hạn 05 ngày làm việc, Ủy ban nhân dân cấp tỉnh xem xét và cấp Giấy phép. Trường hợp không cấp"
+            " Giấy phép, Ủy ban nhân dân cấp tỉnh có văn bản trả lời, nêu rõ lý do.")
+    assert len(_split_subjects(same)) == 1
+    different = "Ban QLDA số 1 đẩy nhanh tiến độ dự án A; Ban QLDA giao thông đẩy nhanh tiến độ dự án B."
+    assert [piece for piece, _ in _split_subjects(different)] == [
+        "Ban QLDA số 1 đẩy nhanh tiến độ dự án A;", "Ban QLDA giao thông đẩy nhanh tiến độ dự án B."]
 
 
 def test_a_regulation_article_titled_with_a_decision_verb_assigns_its_clauses(corpus):
