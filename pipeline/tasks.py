@@ -301,8 +301,10 @@ def _split_subjects(text: str) -> list[tuple[str, int]]:
     for match in re.finditer(rf";\s+|\.\s+(?=[{UPPER}])", text):
         rest = text[match.end() :]
         piece = text[start : match.start()]
-        following, current = _subject(rest), _subject(piece)
-        if following and (current or EXPLICIT_LEAD.match(piece)) and _verbs_outside_units(piece) \
+        if not (following := _subject(rest)):
+            continue
+        current = _subject(piece)
+        if (current or EXPLICIT_LEAD.match(piece)) and _verbs_outside_units(piece) \
                 and {norm(u.name) for u in following} != {norm(u.name) for u in current}:  # same subject: one task
             pieces.append((text[start : match.start() + 1], start))
             start = match.end()
