@@ -854,15 +854,19 @@ def _size_category(n: int) -> str:
     return "1M<n<10M"
 
 
-def dataset_card(ds: TaskDataset) -> str:
-    """README.md of the export: YAML header with the configurations, then the description."""
+def dataset_card(ds: TaskDataset, data_files: dict[str, str] | None = None) -> str:
+    """README.md of the export: YAML header with the configurations, then the description.
+
+    ``data_files``: each table's file inside the export (default ``data/<table>.parquet``).
+    """
+    data_files = data_files or {name: f"data/{name}.parquet" for name in TABLES}
     prov, numbers = provenance(ds), counts(ds)
     configs = _configs(ds)
     yaml = ["---", "language:", "- vi", "pretty_name: nhiemvu — tasks in Vietnamese administrative documents",
             "license: other", "size_categories:", f"- {_size_category(len(ds.tasks))}", "tags:",
             "- vietnamese", "- administrative-documents", "- information-extraction", "configs:"]
     for name in configs:
-        yaml += [f"- config_name: {name}", "  data_files:", "  - split: train", f"    path: data/{name}.parquet"]
+        yaml += [f"- config_name: {name}", "  data_files:", "  - split: train", f"    path: {data_files[name]}"]
         if name == configs[0]:
             yaml.append("  default: true")
     yaml.append("---")
@@ -921,12 +925,14 @@ def export_hf(dataset: str | Path, out_dir: str | Path, force: bool = False) -> 
 
     Layout: ``README.md`` (dataset card whose YAML header declares the
     ``tasks`` (default), ``documents`` and ``references`` configurations),
-    ``data/<table>.parquet`` and ``raw/`` (documents.jsonl, manifest.jsonl,
-    errors.jsonl). A table without rows keeps its file but is not declared
-    (``datasets`` cannot load an empty split); a dataset without any rows is
-    refused. The folder is built beside ``out_dir`` and renamed into place; an
-    existing non-empty ``out_dir`` is replaced only with ``force``. Returns
-    the rows per table.
+    ``data/<table>-<content hash>.parquet`` and ``raw/`` (documents.jsonl,
+    manifest.jsonl, errors.jsonl). The hash in the names keeps ``datasets``'
+    cache, keyed on the folder and its file names, from serving an earlier
+    export to the same folder. A table without rows keeps its file but is not
+    declared (``datasets`` cannot load an empty split); a dataset without any
+    rows is refused. The folder is built beside ``out_dir`` and renamed into
+    place; an existing non-empty ``out_dir`` is replaced only with ``force``.
+    Returns the rows per table.
     """
     from pipeline.dataset import write_tables
 
@@ -949,7 +955,13 @@ def export_hf(dataset: str | Path, out_dir: str | Path, force: bool = False) -> 
         for name in ("documents.jsonl", "manifest.jsonl", "errors.jsonl"):
             if (source / name).exists():
                 shutil.copyfile(source / name, build / "raw" / name)
-        (build / "README.md").write_text(dataset_card(ds), encoding="utf-8")
+        data_files = {}
+        for name in TABLES:
+            table = build / "data" / f"{name}.parquet"
+            digest = hashlib.sha256(table.read_bytes()).hexdigest()[:12]
+            data_files[name] = f"data/{name}-{digest}.parquet"
+            table.rename(build / data_files[name])
+        (build / "README.md").write_text(dataset_card(ds, data_files), encoding="utf-8")
         for path in (build, *build.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
         if out.exists():

@@ -1,6 +1,7 @@
 """The Dask engine gives the single-machine dataset; DuckDB queries run over both layouts."""
 
 import json
+import re
 import shutil
 
 import pytest
@@ -98,7 +99,8 @@ def test_every_dataset_layout_answers_sql_and_exports(sources, tmp_path):
         assert result.exit_code == 0, result.output
         exported[name] = sorted(p.name for p in (tmp_path / f"hf-{name}" / "data").iterdir())
     assert answers["csv"] == answers["parquet"] == answers["partitioned"] and "Sở Công Thương" in answers["csv"]
-    assert exported["csv"] == exported["parquet"] == exported["partitioned"] == [
+    assert exported["csv"] == exported["parquet"] == exported["partitioned"]  # the same bytes: the same content names
+    assert [re.sub(r"-[0-9a-f]{12}\.", ".", f) for f in exported["csv"]] == [
         "documents.parquet", "references.parquet", "tasks.parquet"]
 
 

@@ -257,6 +257,26 @@ def test_export_loads_back_with_datasets(small_dataset: Path, tmp_path: Path) ->
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".hf.")]  # no build folder left behind
 
 
+def test_a_forced_export_of_other_rows_is_not_served_from_the_datasets_cache(small_dataset: Path, corpus: Path,
+                                                                             tmp_path: Path) -> None:
+    """datasets caches a local folder by its path and file names; the export's content-named files change with
+    the rows, so loading after ``--force`` gives the new rows, not the earlier export's."""
+    from datasets import load_dataset
+
+    other = _extract([corpus / "laocai" / LAOCAI[2]], tmp_path / "other")
+    out, cache = tmp_path / "hf", str(tmp_path / "cache")
+    report.export_hf(small_dataset, out)
+    first_card = (out / "README.md").read_text(encoding="utf-8")
+    first = load_dataset(str(out), split="train", cache_dir=cache).num_rows
+    report.export_hf(other, out, force=True)
+    # the same configurations are declared, so only the files tell the two exports apart
+    assert re.findall(r"config_name: (\w+)", first_card) == re.findall(
+        r"config_name: (\w+)", (out / "README.md").read_text(encoding="utf-8")) == ["tasks", "documents", "references"]
+    second = load_dataset(str(out), split="train", cache_dir=cache).num_rows
+    assert (first, second) == (len(report.load(small_dataset).tasks), len(report.load(other).tasks))
+    assert first != second
+
+
 def test_notebook_file_is_clean() -> None:
     """The committed notebook carries no outputs (they would go stale and bloat diffs)."""
     nb = json.loads((ROOT / "notebooks" / "explore_tasks.ipynb").read_text(encoding="utf-8"))
