@@ -241,7 +241,8 @@ def model_names() -> dict[str, str | None]:
         found = sorted(MODELS.glob(pattern))
         return found[-1].stem if found else None
 
-    return {"actions": newest("actions-*.joblib"), "suggest": newest("suggest-*.joblib")}
+    return {"actions": newest("actions-*.joblib"), "screen": newest("tasks-screen-*.joblib"),
+            "suggest": newest("suggest-*.joblib")}
 
 
 # -- spans in the text as sent -----------------------------------------------------------------

@@ -57,6 +57,7 @@ def test_health(client) -> None:
     body = client.get("/health").json()
     assert body["status"] == "ok" and body["version"]
     assert body["models"]["suggest"].startswith("suggest-") and body["models"]["actions"].startswith("actions-")
+    assert body["models"]["screen"].startswith("tasks-screen-")
     assert body["max_body_bytes"] == 200_000 and body["workers"] == 0
 
 
