@@ -854,12 +854,9 @@ def _size_category(n: int) -> str:
     return "1M<n<10M"
 
 
-def dataset_card(ds: TaskDataset, data_files: dict[str, str] | None = None) -> str:
-    """README.md of the export: YAML header with the configurations, then the description.
-
-    ``data_files``: each table's file inside the export (default ``data/<table>.parquet``).
-    """
-    data_files = data_files or {name: f"data/{name}.parquet" for name in TABLES}
+def dataset_card(ds: TaskDataset, data_files: dict[str, str]) -> str:
+    """README.md of the export: YAML header with the configurations (``data_files``: each table's file inside
+    the export), then the description."""
     prov, numbers = provenance(ds), counts(ds)
     configs = _configs(ds)
     yaml = ["---", "language:", "- vi", "pretty_name: nhiemvu — tasks in Vietnamese administrative documents",
