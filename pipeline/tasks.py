@@ -295,17 +295,23 @@ def _opens_with_action(text: str) -> bool:
     return bool(cues) and cues[0].start < 3
 
 
+SUBJECT_REACH = 1000
+"""How far into a clause its subject is looked for: fronted clauses, the subject's names and the first verb fit in it
+many times over, and a paragraph with hundreds of clauses (a text whose line breaks were lost) is not read whole at
+each one."""
+
+
 def _split_subjects(text: str) -> list[tuple[str, int]]:
     """Split "A làm X; B làm Y" (or "A làm X. B làm Y") into one piece per subject unit (ANNOTATION §3)."""
     pieces, start = [], 0
     for match in re.finditer(rf";\s+|\.\s+(?=[{UPPER}])", text):
-        rest = text[match.end() :]
-        piece = text[start : match.start()]
-        if not (following := _subject(rest)):
+        if not (following := _subject(text[match.end() : match.end() + SUBJECT_REACH])):
             continue
-        current = _subject(piece)
-        if (current or EXPLICIT_LEAD.match(piece)) and _verbs_outside_units(piece) \
-                and {norm(u.name) for u in following} != {norm(u.name) for u in current}:  # same subject: one task
+        piece = text[start : match.start()]
+        current = _subject(piece[:SUBJECT_REACH])
+        if (current or EXPLICIT_LEAD.match(piece)) \
+                and {norm(u.name) for u in following} != {norm(u.name) for u in current} \
+                and _verbs_outside_units(piece):  # same subject: one task
             pieces.append((text[start : match.start() + 1], start))
             start = match.end()
     pieces.append((text[start:], start))
@@ -1058,13 +1064,19 @@ def _document_forms(names: list[str], text: str) -> list[str]:
     for name in names:
         full = expand_abbreviations(name) if ABBREVIATED.search(name) else name
         if full != name:
-            pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in full.split()) + r"(?!\w)"
-            if m := re.search(pattern, text, re.I):
-                name = " ".join(m.group().split())
+            name = _printed_form(full, text) or name
         name = _written_out(name)
         if norm(name) not in {norm(n) for n in out}:  # "Đoàn Kiểm tra" and "Đoàn kiểm tra" are one unit
             out.append(name)
     return out
+
+
+@lru_cache(maxsize=1024)
+def _printed_form(full: str, text: str) -> str | None:
+    """``full`` as ``text`` prints it, if it does; kept per document, since many tasks name the same units and each
+    look reads the whole text."""
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in full.split()) + r"(?!\w)"
+    return " ".join(m.group().split()) if (m := re.search(pattern, text, re.I)) else None
 
 
 BARE_UNIT = re.compile(

@@ -238,7 +238,7 @@ def _name_end(text: str, pos: int, begin: int) -> int:
         if not word or QUANTITY.match(rest) or BUILD_VERB.match(rest) or (
                 stop.match(rest) and not _inside_compound(text, pos, word_at)):
             return pos
-        if re.match(r"kiểm\s+tra\b", rest) and text[:pos].split()[-1].lower() not in INSPECTING_HEADS:
+        if re.match(r"kiểm\s+tra\b", rest) and text[begin:pos].split()[-1].lower() not in INSPECTING_HEADS:
             return pos  # "Sở Xây dựng kiểm tra ...": the verb; "Đoàn kiểm tra", "Phòng Kiểm tra ...": a name
         if start is not None and len(text[start:pos].split()) >= 3 and ENTERPRISE_AND.match(rest):
             pos = word_at + 2
@@ -287,7 +287,7 @@ def _enterprise_words() -> re.Pattern[str]:
 def _inside_compound(text: str, prev_end: int, word_at: int) -> bool:
     """Is the word at ``word_at`` part of a compound of the name ("công trình", "giao thông")?"""
     words = re.findall(r"\w+", text[word_at : word_at + 30])
-    previous = re.search(r"(\w+)\s*$", text[:prev_end])
+    previous = re.search(r"(\w+)\s*$", text[max(0, prev_end - 40) : prev_end])  # the last word only: a bounded look
     compounds = data_words("unit_name_words.txt")
     pairs = []
     if previous and words:
