@@ -18,6 +18,8 @@ CLAUSE_START = re.compile(
     r"(?:^|[;:,.]\s*|\b(?:và|để|đồng\s+thời|tiếp\s+tục|khẩn\s+trương|tập\s+trung|chủ\s+động|kịp\s+thời)\s+)$",
     re.I,
 )
+CLAUSE_REACH = 100
+"""How far back the opening of a cue's clause is looked for: its longest form is some twenty characters."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def find_cues(text: str) -> list[ActionCue]:
         action, initial = table[re.sub(r"\s+", " ", match.group().lower())]
         if action == "none":
             continue
-        if initial and not CLAUSE_START.search(text[: match.start()]):
+        # the words just before it (``^`` still means the start of the text, ``$`` the cue's place)
+        if initial and not CLAUSE_START.search(text, max(0, match.start() - CLAUSE_REACH), match.start()):
             continue
         out.append(ActionCue(action, match.group(), match.start(), match.end()))
     return out

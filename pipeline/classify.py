@@ -89,7 +89,7 @@ def ordered_actions(text: str) -> list[str]:
         key = float(i)
         following = cues[i + 1] if i + 1 < len(cues) else None
         if following is not None and following.action != cue.action:
-            lead_role = cue.action == "coordinate" and LEAD_ROLE.search(text[: cue.start])
+            lead_role = cue.action == "coordinate" and LEAD_ROLE.search(text, max(0, cue.start - 60), cue.start)
             light = (re.sub(r"\s+", " ", cue.cue.lower()) in LIGHT_VERBS
                      and len(syllables(text[cue.end : following.start])) <= 1)
             if lead_role or light:
