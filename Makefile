@@ -43,6 +43,7 @@ compare: install  ## deadlines and citations vs dateparser and plain regexes (wr
 
 bench: install  ## speed and memory against a baseline measured in the same run
 	$(BIN)/python -m pipeline.bench
+	$(BIN)/python benchmarks/bench_damaged.py
 	$(BIN)/python benchmarks/bench_api.py
 
 train: install  ## retrain models/ from data/annotations (seeded) and write models/metrics.json
