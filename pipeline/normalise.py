@@ -3,6 +3,7 @@
 Reads the decoded text of one document; writes text in which
 
 * Unicode is NFC, line ends are ``\\n``, form feeds and page-number lines are gone;
+* soft hyphens, zero-width spaces and direction marks are gone;
 * "ƣ" / "Ƣ" (the letter oi, which some PDF fonts put in place of "ư" / "Ư"; no
   Vietnamese word has it) read as "ư" / "Ư";
 * markdown emphasis (``*...*``, ``**...**``) is dropped;
@@ -44,11 +45,14 @@ BLANK_FILL = re.compile(r"(Số\s*:?|ngày|tháng)\s*$|^\s*(/|tháng|năm)", re.
 TERMINAL = (".", ";", ":", "!", "?", "./.")
 HEADER_LINES = 16
 LOOKALIKES = str.maketrans({"ƣ": "ư", "Ƣ": "Ư"})
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
+"""Soft hyphens, zero-width spaces and joiners, direction marks and byte-order marks: hints for a renderer that
+split names and words ("Ethyl-3-\u200b(3,5-"); dropped."""
 
 
 def normalise(text: str) -> str:
     """Return the normalised form of one document's text."""
-    text = unicodedata.normalize("NFC", text.translate(LOOKALIKES)).replace("\ufeff", "")
+    text = unicodedata.normalize("NFC", text.translate(LOOKALIKES).translate(INVISIBLE))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\t\v]", "    ", text)
     lines = _drop_page_numbers(_drop_footnotes(text.split("\n")))

@@ -126,3 +126,12 @@ def test_a_list_cut_by_a_blank_line_after_its_comma_goes_on():
     joined = ("Bộ Công an, Bộ Quốc phòng, Bộ Y tế, Bộ Công Thương, Bộ Tài chính, Viện kiểm sát nhân dân tối cao, "
               "Tòa án nhân dân tối cao có trách nhiệm chỉ đạo thực hiện.")
     assert lines == [joined, "Bộ Công an hướng dẫn thi hành."]
+
+
+def test_soft_hyphens_and_zero_width_spaces_of_a_real_decree_are_dropped(corpus):
+    # ND 24/2026 prints zero-width spaces inside chemical names and a soft hyphen inside a formula
+    text = normalise((corpus / "laocai" / "hc-sct-vn__02-nghi-dinh__ND-24-2026-danh-muc-hoa-chat.txt")
+                     .read_text(encoding="utf-8"))
+    assert not {"\u00ad", "\u200b"} & set(text)
+    assert "Ethyl-3-(3,5-dichlorphenyl)-5-methyl-2,4-dioxo-5-" in text
+    assert "Ba(BrO3)2" in text
