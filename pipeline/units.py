@@ -342,7 +342,7 @@ def split_units(phrase: str) -> list[str]:
     for part in re.split(r";\s*", phrase):
         mentions = find_units(part)
         if not mentions:
-            if any(c.isalpha() for c in part):  # a stray bracket of damaged text names nothing
+            if part.strip():
                 names.append(part.strip())
             continue
         names.extend(m.name for m in mentions if not m.generic)

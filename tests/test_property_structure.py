@@ -188,12 +188,22 @@ DAMAGED_SOURCES = ["laocai/pccc-sct-vn__CV-7432-UBND-XD-21-7-2026-trien-khai-QD-
 """Real working documents (in ../shared/corpus) damaged below; the bundled seed notice is damaged too."""
 
 
+DAMAGES = ["punctuation", "junk", "line breaks", "marks"]
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+
+
 def damaged(text: str, seed: int, damage: str) -> str:
-    """``text`` with one damage archives show: stray punctuation from OCR (3 % of the characters), its line breaks
-    lost (a PDF text layer read as one paragraph), or its marks lost."""
+    """``text`` with one damage archives show: stray punctuation from OCR (3 % of the characters), junk symbols
+    (runs of random code points at 0.5 %), its line breaks lost (a PDF text layer read as one paragraph), its marks
+    lost, or invisible characters (soft hyphens, zero-width spaces, direction marks at 2 %)."""
     rng = random.Random(seed)
     if damage == "punctuation":
         return "".join(c + (rng.choice(",;:.()-/") if rng.random() < 0.03 else "") for c in text)
+    if damage == "junk":
+        return "".join(c + ("".join(chr(rng.randrange(0x21, 0x2FFF)) for _ in range(rng.randrange(1, 8)))
+                            if rng.random() < 0.005 else "") for c in text)
+    if damage == "invisible":
+        return "".join(c + (rng.choice(INVISIBLE) if rng.random() < 0.02 else "") for c in text)
     if damage == "line breaks":
         return " ".join(text.split("\n"))
     return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
@@ -211,7 +221,7 @@ def check_damaged(text: str) -> None:
 
 
 @profile(6)
-@given(seed=st.integers(0, 10_000), damage=st.sampled_from(["punctuation", "line breaks", "marks"]))
+@given(seed=st.integers(0, 10_000), damage=st.sampled_from(DAMAGES))
 @example(seed=158, damage="punctuation")  # stray brackets once made a unit named "(" and crashed the task screen
 def test_damaged_real_documents_never_break_the_pipeline(corpus, seed, damage):
     for source in DAMAGED_SOURCES:
@@ -219,8 +229,18 @@ def test_damaged_real_documents_never_break_the_pipeline(corpus, seed, damage):
 
 
 @profile(6)
-@given(seed=st.integers(0, 10_000), damage=st.sampled_from(["punctuation", "line breaks", "marks"]))
+@given(seed=st.integers(0, 10_000), damage=st.sampled_from(DAMAGES))
 def test_the_damaged_seed_notice_never_breaks_the_pipeline(seed, damage):
     from tests.conftest import SAMPLE
 
     check_damaged(damaged(SAMPLE.read_text(encoding="utf-8"), seed, damage))
+
+
+@profile(4)
+@given(seed=st.integers(0, 10_000))
+def test_invisible_characters_change_nothing_in_a_real_document(corpus, seed):
+    text = (corpus / DAMAGED_SOURCES[1]).read_text(encoding="utf-8")
+    plain, hinted = extract_text(text), extract_text(damaged(text, seed, "invisible"))
+    assert hinted.document == plain.document
+    assert [(t.text, t.lead_units, t.support_units, t.action_types, t.deadline) for t in hinted.tasks] == \
+        [(t.text, t.lead_units, t.support_units, t.action_types, t.deadline) for t in plain.tasks]
