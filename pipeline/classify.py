@@ -56,6 +56,8 @@ LIGHT_VERBS = {"thực hiện", "tổ chức thực hiện", "triển khai", "t�
 """Implement cues that only carry the next verb when it follows at once ("thực hiện rà soát" → review)."""
 LEAD_ROLE = re.compile(r"chủ\s+trì\W*(?:và\s+)?$", re.I)
 """The text before a "phối hợp" cue that makes it the lead's role, not the first action (ANNOTATION §5)."""
+LEAD_ROLE_REACH = 60
+"""How far before the cue ``LEAD_ROLE`` is looked for (it spans some fifteen characters)."""
 THRESHOLD_GRID = tuple(round(0.15 + 0.05 * i, 2) for i in range(13))
 
 
@@ -89,7 +91,8 @@ def ordered_actions(text: str) -> list[str]:
         key = float(i)
         following = cues[i + 1] if i + 1 < len(cues) else None
         if following is not None and following.action != cue.action:
-            lead_role = cue.action == "coordinate" and LEAD_ROLE.search(text, max(0, cue.start - 60), cue.start)
+            lead_role = cue.action == "coordinate" and LEAD_ROLE.search(
+                text, max(0, cue.start - LEAD_ROLE_REACH), cue.start)
             light = (re.sub(r"\s+", " ", cue.cue.lower()) in LIGHT_VERBS
                      and len(syllables(text[cue.end : following.start])) <= 1)
             if lead_role or light:

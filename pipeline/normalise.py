@@ -47,7 +47,7 @@ HEADER_LINES = 16
 LOOKALIKES = str.maketrans({"ƣ": "ư", "Ƣ": "Ư"})
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"))
 """Soft hyphens, zero-width spaces and joiners, direction marks and byte-order marks: hints for a renderer that
-split names and words ("Ethyl-3-\u200b(3,5-"); dropped."""
+split names and words (ND 24/2026 has a zero-width space after each hyphen of "Ethyl-3-(3,5-..."); dropped."""
 
 
 def normalise(text: str) -> str:

@@ -1061,7 +1061,7 @@ def _document_forms(names: list[str], text: str) -> list[str]:
     """Names with an abbreviation ("Công ty CP X") in the full form the document itself prints ("Công ty Cổ phần X"),
     when it prints one (ANNOTATION §4 writes names in full where the document makes it obvious); each unit once.
     The rules' names of a task all pass here, so a "name" without a letter (a stray bracket or number of damaged
-    text, from a list, a table cell or a heading) is dropped here."""
+    text, from a list, a table cell or a heading) is dropped."""
     out: list[str] = []
     for name in names:
         if not any(c.isalpha() for c in name):
