@@ -21,6 +21,8 @@ from pipeline.units import unit_heads
 TERRITORY = re.compile(r"^(TỈNH|THÀNH\s+PHỐ|HUYỆN|QUẬN|THỊ\s+XÃ|XÃ|PHƯỜNG|THỊ\s+TRẤN)\b")
 MEETING = re.compile(r"\b(cuộc\s+họp|họp|hội\s+nghị|buổi\s+làm\s+việc|kết\s+luận|làm\s+việc)\b", re.I)
 TODAY = re.compile(r"Hôm\s+nay\b", re.I)
+ORDINAL_TAIL = re.compile(r"\s+(?:[IVXLC]+|\d{1,3})\.?$")
+"""The number after a title that names a part ("PHỤ LỤC VIII"): no part of the document's type."""
 DAY = re.compile(
     r"(?:Ngày|ngày)\s+(\d{1,2})\s*(?:/|-|\.|\s+tháng\s+)\s*(\d{1,2})\s*(?:/|-|\.|\s+năm\s+)\s*((?:19|20)\d{2})"
 )
@@ -36,7 +38,7 @@ def document_info(structure: Structure) -> DocumentInfo:
     issuer, parent = _issuer(issuer_lines, structure)
     info = DocumentInfo(
         doc_type=standard or _doc_type(title, header.subject, header.symbol)
-        or (_display(untitled_memo, structure.text) if untitled_memo else None),
+        or (_display(ORDINAL_TAIL.sub("", untitled_memo), structure.text) if untitled_memo else None),
         number=header.number,
         symbol=header.symbol,
         issuer=issuer,

@@ -161,6 +161,12 @@ def test_a_memo_title_is_its_type_not_its_issuer(corpus):
     assert (info.doc_type, info.issuer) == ("Nhận xét, phản biện pháp lý", None)
 
 
+def test_an_annex_issued_alone_has_the_type_of_its_title_without_its_number(corpus):
+    """Phụ lục VIII of Nghị quyết 66.19/2026/NQ-CP, headed "PHỤ LỤC VIII": its type is "Phụ lục", not "Phụ lục VIII"."""
+    info = extract(corpus / "laocai/qlks-sct-vn__NQ-66.19-2026-Phu-luc-VIII-phan-quyen-TTHC-DCKS.txt").document
+    assert info.doc_type == "Phụ lục"
+
+
 def test_a_plan_headed_by_its_type_has_no_issuer(corpus):
     """A blasting plan opens with "PHƯƠNG ÁN NỔ MÌN / Số: 01/PANM" and no issuer block: the line is its type, not an
     issuer (it used to become the lead unit of all its tasks through the issuer fallback)."""
