@@ -92,12 +92,38 @@ def _doc_type(title: str | None, subject: str | None, symbol: str | None) -> str
         for name, folded in folded_doc_types():
             if upper.startswith(folded):
                 return name
+        if garbled := _garbled_type(title):
+            return garbled
     if symbol:
         first = re.split(r"[-/]", symbol)[0].upper()
         if first in doc_type_by_abbreviation():
             return doc_type_by_abbreviation()[first]
         return "Công văn"
     return "Công văn" if subject else None
+
+
+def _garbled_type(title: str) -> str | None:
+    """The type of a title that OCR garbled by one letter into a word that is no syllable ("BITN BAN KIEM TRA" ->
+    "Biên bản"); only types of two words or more, so that the other words read as printed."""
+    words = title.split()
+    folded = fold(title).upper().split()
+    if len(words) != len(folded):
+        return None
+    for name, type_folded in folded_doc_types():
+        target = type_folded.split()
+        if len(target) < 2 or len(folded) < len(target):
+            continue
+        wrong = [i for i, want in enumerate(target) if folded[i] != want]
+        if len(wrong) != 1:
+            continue
+        i = wrong[0]
+        if not is_syllable(words[i]) and _one_letter_apart(folded[i], target[i]):
+            return name
+    return None
+
+
+def _one_letter_apart(word: str, other: str) -> bool:
+    return len(word) == len(other) and sum(a != b for a, b in zip(word, other, strict=True)) == 1
 
 
 def _issuer(lines: list[str], structure: Structure) -> tuple[str | None, str | None]:

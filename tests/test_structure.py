@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 
 from pipeline import extract
+from pipeline.header import _doc_type
 from pipeline.normalise import normalise
 from pipeline.structure import parse
 
@@ -165,6 +166,14 @@ def test_an_annex_issued_alone_has_the_type_of_its_title_without_its_number(corp
     """Phụ lục VIII of Nghị quyết 66.19/2026/NQ-CP, headed "PHỤ LỤC VIII": its type is "Phụ lục", not "Phụ lục VIII"."""
     info = extract(corpus / "laocai/qlks-sct-vn__NQ-66.19-2026-Phu-luc-VIII-phan-quyen-TTHC-DCKS.txt").document
     assert info.doc_type == "Phụ lục"
+
+
+def test_a_title_ocr_garbled_by_one_letter_still_gives_its_type(corpus):
+    """A scanned record whose OCR text is headed "BITN BAN KIEM TRA" ("BIÊN BẢN KIỂM TRA", one letter wrong in a
+    word that is no syllable) is a "Biên bản"; "HỘI ĐỒNG" one letter from "HỢP ĐỒNG" is a real word and no type."""
+    info = extract(corpus / "laocai/kho-vlncn-sct-vn__31.3.2026_BB_kiemtra_Kho-VLNCN_TD_NamCang1A_D.txt").document
+    assert info.doc_type == "Biên bản"
+    assert _doc_type("HỘI ĐỒNG NHÂN DÂN", None, None) is None
 
 
 def test_a_plan_headed_by_its_type_has_no_issuer(corpus):
