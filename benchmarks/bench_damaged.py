@@ -19,23 +19,18 @@ import contextlib
 import random
 import sys
 import time
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from pipeline import NotADocument, extract_text
+from pipeline.lexicon import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _without_marks(text: str) -> str:
-    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text)
-                                                if unicodedata.category(c) != "Mn")).replace("đ", "d").replace("Đ", "D")
-
-
 DAMAGES: dict[str, Callable[[str], str]] = {
     "line breaks lost": lambda text: " ".join(text.split("\n")),
-    "marks lost": _without_marks,
+    "marks lost": fold,
     "upper case": str.upper,
     "pasted 4 times": lambda text: "\n".join([text] * 4),
 }

@@ -1075,10 +1075,10 @@ def _document_forms(names: list[str], text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)
 def _printed_form(full: str, text: str) -> str | None:
-    """``full`` as ``text`` prints it, if it does; kept per document, since many tasks name the same units and each
-    look reads the whole text."""
+    """``full`` as ``text`` prints it, if it does; kept for the names of the document at hand, since many tasks name
+    the same units and each look reads the whole text (a small cache: each entry holds on to its document's text)."""
     pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in full.split()) + r"(?!\w)"
     return " ".join(m.group().split()) if (m := re.search(pattern, text, re.I)) else None
 

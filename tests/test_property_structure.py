@@ -17,7 +17,7 @@ import unicodedata
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline import NotADocument, extract_text
+from pipeline import Document, NotADocument, extract_text
 from pipeline.normalise import normalise
 from pipeline.structure import parse
 
@@ -131,8 +131,9 @@ RANDOM_TEXT = st.one_of(
 # -- properties -------------------------------------------------------------------------
 
 
-def check_spans(text: str) -> None:
-    """Structure and tasks of ``text``: no exception, and every span inside the text it points into."""
+def check_spans(text: str) -> Document | None:
+    """Structure and tasks of ``text``: no exception, and every span inside the text it points into; returns the
+    document (None for a text that is not one)."""
     clean = normalise(text)
     structure = parse(clean)
     n = len(clean)
@@ -145,7 +146,7 @@ def check_spans(text: str) -> None:
     try:
         document = extract_text(text)
     except NotADocument:
-        return
+        return None
     for task in document.tasks:
         assert task.span is not None
         start, end = task.span
@@ -159,6 +160,7 @@ def check_spans(text: str) -> None:
     for reference in document.document.references:
         if reference.span is not None:
             assert 0 <= reference.span[0] <= reference.span[1] <= n
+    return document
 
 
 @profile(50)
@@ -210,10 +212,7 @@ def damaged(text: str, seed: int, damage: str) -> str:
 
 
 def check_damaged(text: str) -> None:
-    check_spans(text)
-    try:
-        document = extract_text(text)
-    except NotADocument:
+    if (document := check_spans(text)) is None:
         return
     for task in document.tasks:
         for name in task.lead_units + task.support_units:
