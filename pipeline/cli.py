@@ -14,6 +14,7 @@ from pipeline import extract
 from pipeline.dataset import run_batch
 from pipeline.evaluate import format_report, load_documents, score
 from pipeline.models import Document, DocumentInfo, Reference, Task
+from pipeline.unit_names import ASSIGNEE_KINDS
 
 
 @click.group()
@@ -250,14 +251,17 @@ def train_command(corpus: Path, out_dir: Path, stamp: str | None) -> None:
 @click.argument("text")
 @click.option("-k", "k", default=5, show_default=True, help="How many units.")
 @click.option("--candidate", "candidates", multiple=True, help="Restrict to these units (repeatable).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(ASSIGNEE_KINDS),
+              help="Only leads of this kind: unit, office (a title: \"Giám đốc Sở ...\") or person (repeatable; "
+                   "default: all).")
 @click.option("--json", "as_json", is_flag=True)
-def suggest_command(text: str, k: int, candidates: tuple[str, ...], as_json: bool) -> None:
+def suggest_command(text: str, k: int, candidates: tuple[str, ...], kinds: tuple[str, ...], as_json: bool) -> None:
     """Rank lead units for a draft task TEXT, with the past tasks behind each suggestion."""
     from dataclasses import asdict
 
     from pipeline.suggester import suggest
 
-    ranked = suggest(text, k=k, candidates=list(candidates) or None)
+    ranked = suggest(text, k=k, candidates=list(candidates) or None, kinds=kinds or None)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in ranked], ensure_ascii=False, indent=1))
         return
@@ -266,6 +270,7 @@ def suggest_command(text: str, k: int, candidates: tuple[str, ...], as_json: boo
         click.echo(f"no suggestion: {reason}", err=True)
     for rank, s in enumerate(ranked, 1):
         note = "" if s.seen_in_training else "  (not seen in training)"
+        note += "" if s.kind == "unit" else f"  [{s.kind}]"
         click.echo(f"{rank}. {s.unit}  {s.score:.3f}{note}")
         for e in s.evidence[:2]:
             click.echo(f"     ~ {e.similarity:.2f}  {e.text[:100]}")

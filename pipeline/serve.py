@@ -70,6 +70,8 @@ MAX_SUGGESTED_TASKS = 50
 """/extract suggests units for at most this many tasks without a named lead (about 5 ms each)."""
 
 UnitName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_UNIT_CHARS)]
+AssigneeKind = Literal["unit", "office", "person"]
+"""pipeline.unit_names.ASSIGNEE_KINDS, for the schema."""
 
 WARM_TEXT = (
     "ỦY BAN NHÂN DÂN TỈNH LÀO CAI\nSố: 1/TB-UBND\nLào Cai, ngày 2 tháng 3 năm 2026\nTHÔNG BÁO\n"
@@ -115,6 +117,9 @@ class ExtractRequest(_Body):
         description="Units to rank for tasks whose lead the draft does not name (the draft's addressees); "
                     "null: every unit the suggester knows.")
     k: int = Field(default=3, ge=1, le=MAX_K, description="Suggestions per task without a named lead.")
+    kinds: list[AssigneeKind] | None = Field(
+        default=None, description="Suggest only leads of these kinds (the page asks for units and offices); "
+                                  "null: all.")
     draft: bool = Field(default=False, description="Extract tasks even when the text has no header yet "
                                                    "(no type, number, date or issuer); otherwise 422.")
     doc_id: str = Field(default="document", pattern=r"^[\w.-]{1,64}$")
@@ -126,6 +131,9 @@ class SuggestRequest(_Body):
     k: int = Field(default=5, ge=1, le=MAX_K)
     candidates: list[UnitName] | None = Field(default=None, max_length=MAX_CANDIDATES,
                                               description="Restrict the ranking to these units.")
+    kinds: list[AssigneeKind] | None = Field(
+        default=None, description="Only leads of these kinds: a unit, an office by its title (\"Giám đốc Sở "
+                                  "Công Thương\") or a person by name; null: all.")
 
 
 class EvidenceOut(BaseModel):
@@ -138,6 +146,7 @@ class SuggestionOut(BaseModel):
     unit: str
     score: float
     seen_in_training: bool
+    kind: AssigneeKind = Field(description="What the name is: a unit, an office by its title, or a person.")
     evidence: list[EvidenceOut]
 
 
@@ -183,7 +192,7 @@ class Health(BaseModel):
 
 
 def analyse(text: str, candidates: list[str] | None = None, k: int = 3, draft: bool = False,
-            doc_id: str = "document") -> dict[str, Any]:
+            doc_id: str = "document", kinds: list[str] | None = None) -> dict[str, Any]:
     """Extract a draft and annotate its tasks for the page; ``{"error", "message"}`` for a non-document."""
     started = time.perf_counter()
     clean = normalise(text)
@@ -200,7 +209,7 @@ def analyse(text: str, candidates: list[str] | None = None, k: int = 3, draft: b
     for task in document.tasks:
         extra = _annotate(task, clean, aligner, fallback)
         if not extra["lead_named"] and suggested < MAX_SUGGESTED_TASKS:
-            extra["suggestions"] = _suggestions(task.text, k, candidates)
+            extra["suggestions"] = _suggestions(task.text, k, candidates, kinds)
             suggested += 1
         tasks.append({**task.model_dump(), **extra})
     out = document.model_dump()
@@ -209,21 +218,26 @@ def analyse(text: str, candidates: list[str] | None = None, k: int = 3, draft: b
     return out
 
 
-def suggest_units(text: str, k: int = 5, candidates: list[str] | None = None) -> list[dict[str, Any]]:
+def suggest_units(text: str, k: int = 5, candidates: list[str] | None = None,
+                  kinds: list[str] | None = None) -> list[dict[str, Any]]:
     """The shipped suggester's ranking as plain dicts (see ``pipeline.suggest``); do not mutate them."""
-    return _cached_suggest(text, k, None if candidates is None else tuple(candidates))
+    return _cached_suggest(text, k, None if candidates is None else tuple(candidates),
+                           None if kinds is None else tuple(sorted(set(kinds))))
 
 
 @lru_cache(maxsize=SUGGEST_CACHE)
-def _cached_suggest(text: str, k: int, candidates: tuple[str, ...] | None) -> list[dict[str, Any]]:
+def _cached_suggest(text: str, k: int, candidates: tuple[str, ...] | None,
+                    kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     from pipeline.suggester import suggest
 
-    return [asdict(s) for s in suggest(text, k=k, candidates=None if candidates is None else list(candidates))]
+    return [asdict(s) for s in suggest(text, k=k, candidates=None if candidates is None else list(candidates),
+                                       kinds=kinds)]
 
 
-def _suggestions(text: str, k: int, candidates: list[str] | None) -> list[dict[str, Any]]:
+def _suggestions(text: str, k: int, candidates: list[str] | None,
+                 kinds: list[str] | None = None) -> list[dict[str, Any]]:
     try:
-        return suggest_units(text, k, candidates)
+        return suggest_units(text, k, candidates, kinds)
     except FileNotFoundError:  # no model shipped: the page simply shows none
         return []
 
@@ -567,7 +581,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def extract(body: ExtractRequest) -> Any:
         """The notice's header and tasks (contract JSON) with each task's span and marks in the text as sent,
         and suggested lead units for the tasks whose lead the text does not name."""
-        result = await run_pipeline(analyse, body.text, body.candidates, body.k, body.draft, body.doc_id)
+        result = await run_pipeline(analyse, body.text, body.candidates, body.k, body.draft, body.doc_id,
+                                    body.kinds)
         if isinstance(result, JSONResponse):
             return result
         if "error" in result:
@@ -593,11 +608,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
               responses={413: {"description": "Body too large"}, 422: {"description": "Invalid request"}})
     async def suggest(body: SuggestRequest) -> Any:
         """Units ranked for one task's text, each with the past tasks behind it."""
-        key = (body.text, body.k, None if body.candidates is None else tuple(body.candidates))
+        key = (body.text, body.k, None if body.candidates is None else tuple(body.candidates),
+               None if body.kinds is None else tuple(sorted(set(body.kinds))))
         ranked = rankings.get(key)
         if ranked is None:
             try:
-                ranked = await run_pipeline(suggest_units, body.text, body.k, body.candidates)
+                ranked = await run_pipeline(suggest_units, body.text, body.k, body.candidates, body.kinds)
             except FileNotFoundError as exc:
                 return _error(503, "no_model", str(exc))
             if isinstance(ranked, JSONResponse):

@@ -7,16 +7,20 @@ neighbours per unit, summed), each suggestion with the similar past tasks
 behind it. ``candidates`` (the draft's addressees, or the organisation's
 units) restricts and normalises the ranking to those names; a candidate never
 seen in training is scored by how well its own name and the past tasks of
-units with a similar name match the draft.
+units with a similar name match the draft. Each suggestion says what it names
+(``kind``: a unit, an office by its title or a person by name, as the past tasks
+wrote their leads); ``kinds`` keeps only those kinds.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from pipeline.classify import Persisted, syllables
 from pipeline.evaluate import norm
+from pipeline.unit_names import ASSIGNEE_KINDS, assignee_kind
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class Suggestion:
     score: float
     evidence: tuple[Evidence, ...] = ()
     seen_in_training: bool = True
+    kind: str = "unit"
+    """One of ``ASSIGNEE_KINDS``: "unit", "office" ("Giám đốc Sở Công Thương") or "person" ("Nguyễn Thị Loan")."""
 
 
 def unit_key(name: str) -> str:
@@ -75,7 +81,11 @@ class AssigneeSuggester(Persisted):
             out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         return out
 
-    def suggest(self, text: str, k: int = 5, candidates: list[str] | None = None) -> list[Suggestion]:
+    def suggest(self, text: str, k: int = 5, candidates: list[str] | None = None,
+                kinds: Collection[str] | None = None) -> list[Suggestion]:
+        """The ``k`` best leads for ``text``, among ``candidates`` if given, of the ``kinds`` asked (None: all)."""
+        if kinds is not None and (unknown := set(kinds) - set(ASSIGNEE_KINDS)):
+            raise ValueError(f"unknown kind(s) {sorted(unknown)}: choose from {', '.join(ASSIGNEE_KINDS)}")
         similarity = self._similarity(text)
         per_unit: dict[str, list[tuple[float, int]]] = {}
         for index in similarity.argsort()[::-1][:400]:
@@ -85,10 +95,19 @@ class AssigneeSuggester(Persisted):
                 per_unit.setdefault(key, []).append((float(similarity[index]), int(index)))
         scored = {key: self._score(hits) for key, hits in per_unit.items()}
         if candidates is not None:
+            if kinds is not None:
+                candidates = [name for name in candidates if assignee_kind(name) in kinds]
             return self._rank_candidates(text, candidates, scored, per_unit, k)
-        ranked = sorted(scored.items(), key=lambda item: -item[1])[:k]
-        return [Suggestion(self.names_[key], round(score, 4), self._evidence(per_unit[key], key))
-                for key, score in ranked]
+        ranked = sorted(scored.items(), key=lambda item: -item[1])
+        out = []
+        for key, score in ranked:
+            name = self.names_[key]
+            kind = assignee_kind(name)
+            if kinds is None or kind in kinds:
+                out.append(Suggestion(name, round(score, 4), self._evidence(per_unit[key], key), kind=kind))
+                if len(out) == k:
+                    break
+        return out
 
     def _similarity(self, text: str):
         """Cosine similarity of ``text`` to every past task (TF-IDF rows are L2-normalised).
@@ -144,14 +163,15 @@ class AssigneeSuggester(Persisted):
         for name in dict.fromkeys(candidates):
             key = unit_key(name)
             if key in scored:
-                out.append(Suggestion(name, round(scored[key], 4), self._evidence(per_unit[key], key)))
+                out.append(Suggestion(name, round(scored[key], 4), self._evidence(per_unit[key], key),
+                                      kind=assignee_kind(name)))
                 continue
             # unseen: the best-scoring known unit sharing its name's words, discounted, plus name overlap
             words = set(key.split()) - {"sở", "ban", "phòng", "ủy", "nhân", "dân", "tỉnh", "các"}
             related = [s for other, s in scored.items() if words and words & set(other.split())]
             name_match = float(linear_kernel(draft, self.vectorizer_.transform([name]))[0][0])
             out.append(Suggestion(name, round(0.5 * max(related, default=0.0) + 0.2 * name_match, 4),
-                                  seen_in_training=False))
+                                  seen_in_training=False, kind=assignee_kind(name)))
         return sorted(out, key=lambda s: -s.score)[:k]
 
 
@@ -162,6 +182,8 @@ def default_suggester() -> AssigneeSuggester:
     return model
 
 
-def suggest(text: str, k: int = 5, candidates: list[str] | None = None) -> list[Suggestion]:
-    """Rank lead units for a draft task text with the shipped model (see AssigneeSuggester)."""
-    return default_suggester().suggest(text, k=k, candidates=candidates)
+def suggest(text: str, k: int = 5, candidates: list[str] | None = None,
+            kinds: Collection[str] | None = None) -> list[Suggestion]:
+    """Rank lead units for a draft task text with the shipped model (see AssigneeSuggester); ``kinds=("unit",
+    "office")`` leaves out persons named in past tasks."""
+    return default_suggester().suggest(text, k=k, candidates=candidates, kinds=kinds)

@@ -45,6 +45,12 @@ TITLE = re.compile(
     re.I,
 )
 """A person by title ("PCT UBND tỉnh", "Giám đốc Sở"): ANNOTATION keeps them, the gazetteer does not."""
+PERSON_NAME_SYLLABLES = (3, 4)
+"""How many syllables a personal name has with its family name ("Nguyễn Thị Loan", "Lò Văn Pó"); two-syllable ones
+are too often places ("Hà Giang", "Cao Bằng") to tell."""
+ASSIGNEE_KINDS = ("unit", "office", "person")
+"""What a lead names: a unit, an office by its title ("Giám đốc Sở Công Thương", "Lãnh đạo Sở") or a person by name
+("Phó Giám đốc Huỳnh Văn Quán", "Nguyễn Thị Loan"). ANNOTATION §4 keeps all three as written."""
 HEADING_VERB = re.compile(r"(?<!\w)(?:có|là|được|phải|chịu|sau\s+đây|như\s+sau|bao\s+gồm|thực\s+hiện)(?!\w)")
 """A heading with a verb is a sentence ("Bộ Tài chính có trách nhiệm"), not a unit name."""
 DEPARTMENT_HEADS = frozenset({"Sở", "Bộ", "Phòng", "Vụ"})
@@ -523,6 +529,38 @@ def _whole_name(name: str, gazetteer: Gazetteer) -> bool:
     mentions = units.find_units(name)
     whole = bool(mentions) and mentions[0].start == 0 and mentions[0].end == len(name)
     return whole or gazetteer.is_field(_without_head(name))
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    return frozenset(data_words("person_surnames.txt"))
+
+
+def _names_a_person(words: list[str]) -> bool:
+    """Do ``words`` end with a personal name, alone or after a title, and nothing else but a note after a comma?"""
+    low, high = PERSON_NAME_SYLLABLES
+    surnames = _surnames()
+    for start, word in enumerate(words):
+        if word not in surnames:
+            continue
+        before = " ".join(words[:start])
+        if start and (not TITLE.match(before) or re.search(rf"(?:{TERRITORY})$", before, re.I)):
+            continue
+        size = 1
+        while start + size < len(words) and words[start + size][:1].isupper() and words[start + size].isalpha():
+            size += 1
+        if low <= size <= high:
+            return True
+    return False
+
+
+def assignee_kind(name: str) -> str:
+    """One of :data:`ASSIGNEE_KINDS` for a lead's name: "person" for a personal name (after a title or not),
+    "office" for a title without one, else "unit"."""
+    head = re.split(r"\s*[,(–]\s*|\s+-\s+", name.strip(), maxsplit=1)[0]  # "Nguyễn Văn A, Phó Giám đốc Sở ..."
+    if _names_a_person(head.split()):
+        return "person"
+    return "office" if TITLE.match(name.strip()) else "unit"
 
 
 def _is_name(name: str) -> bool:

@@ -103,6 +103,13 @@ def test_suggest_ranks_units_with_evidence(client) -> None:
     units = {s["unit"]: s for s in restricted.json()["suggestions"]}
     assert set(units) == {"Sở Công Thương", "Sở Tài chính", "Ban Không Có"}
     assert units["Ban Không Có"]["seen_in_training"] is False
+    assert units["Sở Công Thương"]["kind"] == "unit"
+    text = "Tổ chức kiểm tra việc chấp hành quy định về vật liệu nổ công nghiệp"
+    everyone = client.post("/suggest", json={"text": text, "k": 10}).json()["suggestions"]
+    kept = client.post("/suggest", json={"text": text, "k": 10, "kinds": ["unit", "office"]}).json()["suggestions"]
+    assert "person" in {s["kind"] for s in everyone} and "person" not in {s["kind"] for s in kept}
+    assert len(kept) == 10
+    assert client.post("/suggest", json={"text": text, "kinds": ["people"]}).status_code == 422
 
 
 # -- /extract ------------------------------------------------------------------------------------

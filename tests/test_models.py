@@ -50,6 +50,35 @@ def test_pipeline_suggest_is_the_function_the_readme_shows():
     assert pipeline.suggest("Rà soát quy hoạch", candidates=["Sở Công Thương"])[0].unit == "Sở Công Thương"
 
 
+def test_suggestions_say_their_kind_and_kinds_filters_them():
+    """A drafter can leave out the persons some past tasks named: ``kinds`` keeps the ranking's order and fills k."""
+    model = AssigneeSuggester().fit(
+        ["Tổ chức kiểm tra kho vật liệu nổ", "Kiểm tra kho vật liệu nổ công nghiệp", "Kiểm tra an toàn kho mìn",
+         "Lập biên bản kiểm tra kho"],
+        [["Nguyễn Thị Loan"], ["Sở Công Thương"], ["Giám đốc Sở Công Thương"], ["Công an tỉnh"]])
+    ranked = model.suggest("Tổ chức kiểm tra kho vật liệu nổ", k=4)
+    assert (ranked[0].unit, ranked[0].kind) == ("Nguyễn Thị Loan", "person")
+    assert {s.kind for s in ranked} == {"person", "unit", "office"}
+    units = model.suggest("Tổ chức kiểm tra kho vật liệu nổ", k=3, kinds=("unit", "office"))
+    assert [s.unit for s in units] == [s.unit for s in ranked if s.kind != "person"]
+    restricted = model.suggest("Tổ chức kiểm tra kho", candidates=["Nguyễn Thị Loan", "Sở Công Thương"],
+                               kinds=["unit"])
+    assert [s.unit for s in restricted] == ["Sở Công Thương"]
+    with pytest.raises(ValueError, match="unknown kind"):
+        model.suggest("Kiểm tra", kinds=["people"])
+
+
+def test_shipped_suggester_without_persons():
+    """The shipped model learnt some named persons as leads (inspection teams); asked for units and offices, it
+    gives k of them."""
+    text = "Tổ chức kiểm tra việc chấp hành quy định về vật liệu nổ công nghiệp"
+    everyone = suggest(text, k=10)
+    assert any(s.kind == "person" for s in everyone)
+    kept = suggest(text, k=5, kinds=("unit", "office"))
+    assert len(kept) == 5 and all(s.kind != "person" for s in kept)
+    assert [s.unit for s in kept] == [s.unit for s in everyone if s.kind != "person"][:5]
+
+
 def test_candidates_are_matched_after_normalisation():
     model = AssigneeSuggester().fit(["Bố trí ngân sách cho dự án", "Kiểm tra an toàn hóa chất"],
                                     [["Sở Tài chính"], ["Sở Công Thương"]])
@@ -161,6 +190,11 @@ def test_suggest_command_says_why_it_has_nothing():
     assert "no suggestion: the text is empty" in result.output
     result = CliRunner().invoke(main, ["suggest", "Kiểm tra an toàn kho vật liệu nổ công nghiệp", "-k", "2"])
     assert result.output.startswith("1. ")
+    text = "Tổ chức kiểm tra việc chấp hành quy định về vật liệu nổ công nghiệp"
+    everyone = CliRunner().invoke(main, ["suggest", text, "-k", "10"]).output
+    assert "[person]" in everyone
+    units = CliRunner().invoke(main, ["suggest", text, "-k", "10", "--kind", "unit", "--kind", "office"]).output
+    assert "[person]" not in units and "\n10. " in units
 
 
 def test_silver_tasks_come_from_working_documents_only(corpus, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.lexicon import data_rows
-from pipeline.unit_names import Gazetteer, expand_abbreviations, expand_list, main, unit_key
+from pipeline.unit_names import Gazetteer, assignee_kind, expand_abbreviations, expand_list, main, unit_key
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGED = ROOT / "pipeline" / "data" / "unit_gazetteer.tsv"
@@ -153,3 +153,30 @@ def test_gazetteer_is_rebuilt_from_the_corpus(corpus: Path, tmp_path: Path) -> N
         "rebuild: .venv/bin/nhiemvu gazetteer ../shared/corpus")
     main(["build", str(corpus), "-o", str(again)])
     assert again.read_text(encoding="utf-8") == PACKAGED.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "kind"), [
+    ("Phó Giám đốc Huỳnh Văn Quán", "person"),  # ANNOTATION §4's example
+    ("Nguyễn Thị Loan", "person"),
+    ("Đỗ Mạnh Cường - Phó Trưởng đoàn", "person"),
+    ("Đồng chí Nguyễn Văn An, Phó Chủ tịch UBND tỉnh", "person"),
+    ("Bà Lò Thị Mai", "person"),
+    ("Giám đốc Sở Công Thương", "office"),
+    ("Các Phó Chủ tịch Ủy ban nhân dân tỉnh", "office"),
+    ("Chủ tịch Ủy ban nhân dân tỉnh Hà Giang", "office"),  # a place after a territory word is no person
+    ("Lãnh đạo Sở", "office"),
+    ("Sở Công Thương", "unit"),
+    ("Ủy ban nhân dân Thành phố Hồ Chí Minh", "unit"),
+    ("Công ty TNHH Trần Anh Tuấn", "unit"),  # a company named after a person is a unit
+    ("Sở Văn Hóa Thể Thao", "unit"),  # "Văn" is a family name too, but the name opens with a unit head
+    ("Hà Nội", "unit"),  # two syllables: too often a place to be read as a person
+])
+def test_assignee_kind(name: str, kind: str) -> None:
+    assert assignee_kind(name) == kind
+
+
+def test_every_gazetteer_name_is_a_unit() -> None:
+    """The gazetteer lists units only (its builder drops titles), and no unit name reads as a person."""
+    names = [row[0] for row in data_rows("unit_gazetteer.tsv")]
+    assert len(names) > 200
+    assert [n for n in names if assignee_kind(n) != "unit"] == []

@@ -119,7 +119,8 @@
   }
 
   async function request(text) {
-    const payload = JSON.stringify({ text, draft: true, k: 3, candidates: candidates() });
+    // units and offices ("Giám đốc Sở ..."), not the persons some past tasks named
+    const payload = JSON.stringify({ text, draft: true, k: 3, candidates: candidates(), kinds: ["unit", "office"] });
     if (new TextEncoder().encode(payload).length > maxBody) {
       setState("error", tooLong());
       return;
