@@ -48,6 +48,8 @@ TITLE = re.compile(
 PERSON_NAME_SYLLABLES = (3, 4)
 """How many syllables a personal name has with its family name ("Nguyễn Thị Loan", "Lò Văn Pó"); two-syllable ones
 are too often places ("Hà Giang", "Cao Bằng") to tell."""
+HONORIFIC = re.compile(r"^(?i:Ông|Bà|Đồng\s+chí|Đ/c)\.?\s+(?=[^\W\d_])")
+"""A person addressed by name ("Ông Tuấn", "Đ/c Hùng"), whatever the name's syllables."""
 ASSIGNEE_KINDS = ("unit", "office", "person")
 """What a lead names: a unit, an office by its title ("Giám đốc Sở Công Thương", "Lãnh đạo Sở") or a person by name
 ("Phó Giám đốc Huỳnh Văn Quán", "Nguyễn Thị Loan"). ANNOTATION §4 keeps all three as written."""
@@ -558,7 +560,8 @@ def assignee_kind(name: str) -> str:
     """One of :data:`ASSIGNEE_KINDS` for a lead's name: "person" for a personal name (after a title or not),
     "office" for a title without one, else "unit"."""
     head = re.split(r"\s*[,(–]\s*|\s+-\s+", name.strip(), maxsplit=1)[0]  # "Nguyễn Văn A, Phó Giám đốc Sở ..."
-    if _names_a_person(head.split()):
+    honorific = HONORIFIC.match(head)
+    if _names_a_person(head.split()) or (honorific and head[honorific.end()].isupper()):
         return "person"
     return "office" if TITLE.match(name.strip()) else "unit"
 

@@ -161,6 +161,8 @@ def test_gazetteer_is_rebuilt_from_the_corpus(corpus: Path, tmp_path: Path) -> N
     ("Đỗ Mạnh Cường - Phó Trưởng đoàn", "person"),
     ("Đồng chí Nguyễn Văn An, Phó Chủ tịch UBND tỉnh", "person"),
     ("Bà Lò Thị Mai", "person"),
+    ("Ông Tuấn", "person"),  # addressed by name: a person whatever the name
+    ("ông trưởng thôn", "office"),
     ("Giám đốc Sở Công Thương", "office"),
     ("Các Phó Chủ tịch Ủy ban nhân dân tỉnh", "office"),
     ("Chủ tịch Ủy ban nhân dân tỉnh Hà Giang", "office"),  # a place after a territory word is no person
