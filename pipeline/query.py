@@ -5,7 +5,9 @@ Reads a dataset folder written by ``nhiemvu extract`` (``tasks.parquet``,
 (``tasks/``, ``documents/``, ``references/`` folders of Parquet parts) or with
 ``--format csv`` (the tables are then built from ``documents.jsonl``); exposes
 them as the views ``tasks``, ``documents`` and ``references_`` (``references``
-is an SQL keyword) and runs one query. Nothing is written.
+is an SQL keyword) and runs one query. Nothing is written. The function
+``assignee_kind(name)`` tells a unit from an office by its title and a person by
+name (``pipeline.unit_names.assignee_kind``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ EXAMPLES = {
         select doc_id, task_id, deadline, lead_units, substr(text, 1, 80) as text
         from tasks where deadline is not null and length(deadline) = 10 and deadline < '2026-09-30'
         order by deadline""",
+    "who leads: units, offices by title, persons by name": """
+        select assignee_kind(unit) as kind, count(*) as leads, count(distinct doc_id) as documents,
+               mode(unit) as commonest
+        from tasks, unnest(lead_units) as t(unit)
+        group by kind order by leads desc""",
     "most-cited directives": """
         select symbol, any_value(type) as type, count(distinct doc_id) as documents, count(*) as citations
         from references_ where symbol is not null
@@ -42,7 +49,10 @@ def connect(dataset: Path):
     """A DuckDB connection with the dataset's views."""
     import duckdb
 
+    from pipeline.unit_names import assignee_kind
+
     con = duckdb.connect()
+    con.create_function("assignee_kind", assignee_kind, ["VARCHAR"], "VARCHAR", side_effects=False)
     built = None
     for name, view in (("tasks", "tasks"), ("documents", "documents"), ("references", "references_")):
         if (path := _source(dataset, name)) is not None:

@@ -283,19 +283,32 @@ def _label_by_key(frame: pd.DataFrame, column: str = "unit") -> dict[str, str]:
 
 
 def tasks_per_lead_unit(ds: TaskDataset, top: int = 15) -> pd.DataFrame:
-    """Lead units by number of tasks they lead: unit, tasks, documents.
+    """Lead units by number of tasks they lead: unit, kind, tasks, documents.
 
     Spellings that compare equal (ANNOTATION §4: case, UBND, tone placement,
-    hyphens) count as one unit, shown in its most frequent spelling.
+    hyphens) count as one unit, shown in its most frequent spelling. ``kind``
+    tells a unit from an office by its title ("Bộ trưởng") and a person by name
+    (``pipeline.unit_names.assignee_kind``).
     """
+    from pipeline.unit_names import assignee_kind
+
     units = _units(ds.tasks, "lead_units")
     if units.empty:
-        return pd.DataFrame(columns=["unit", "tasks", "documents"])
+        return pd.DataFrame(columns=["unit", "kind", "tasks", "documents"])
     labels = _label_by_key(units)
     grouped = units.groupby("key").agg(tasks=("task_id", "size"), documents=("doc_id", "nunique"))
     grouped = grouped.sort_values(["tasks", "documents"], ascending=False).head(top)
-    return pd.DataFrame({"unit": [labels[k] for k in grouped.index], "tasks": grouped["tasks"].to_numpy(),
-                         "documents": grouped["documents"].to_numpy()})
+    names = [labels[k] for k in grouped.index]
+    return pd.DataFrame({"unit": names, "kind": [assignee_kind(n) for n in names],
+                         "tasks": grouped["tasks"].to_numpy(), "documents": grouped["documents"].to_numpy()})
+
+
+def lead_kinds(ds: TaskDataset) -> dict[str, int]:
+    """How many (task, lead) pairs name a unit, an office by its title and a person by name."""
+    from pipeline.unit_names import ASSIGNEE_KINDS, assignee_kind
+
+    counts = Counter(assignee_kind(unit) for unit in _units(ds.tasks, "lead_units")["unit"])
+    return {kind: counts.get(kind, 0) for kind in ASSIGNEE_KINDS}
 
 
 def _doc_type(tasks: pd.DataFrame, top_types: int) -> pd.Series:
@@ -477,6 +490,10 @@ def _styled(plot: Callable[..., Figure]) -> Callable[..., Figure]:
     return wrapper
 
 
+KIND_COLOURS = {"unit": "#1565c0", "office": "#ef6c00", "person": "#757575"}
+KIND_LABELS = {"unit": "unit", "office": "office (by title)", "person": "person (by name)"}
+
+
 @_styled
 def plot_tasks_per_lead_unit(table: pd.DataFrame) -> Figure:
     """Horizontal bars: tasks led by each unit, the largest on top."""
@@ -486,7 +503,13 @@ def plot_tasks_per_lead_unit(table: pd.DataFrame) -> Figure:
         _empty(ax, title, "no task has a lead unit")
         return fig
     labels = [_short(u) for u in table["unit"]][::-1]
-    bars = ax.barh(labels, table["tasks"].to_numpy()[::-1], color="#1565c0")
+    kinds = list(table["kind"])[::-1] if "kind" in table else ["unit"] * len(table)
+    bars = ax.barh(labels, table["tasks"].to_numpy()[::-1], color=[KIND_COLOURS.get(k, "#1565c0") for k in kinds])
+    if set(kinds) - {"unit"}:
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color=KIND_COLOURS[k], label=KIND_LABELS[k]) for k in KIND_COLOURS if k in kinds],
+                  loc="lower right", fontsize=8, frameon=False)
     ax.bar_label(bars, labels=[f"{t}  ({d} doc.)" for t, d in zip(table["tasks"][::-1], table["documents"][::-1],
                                                                    strict=True)],
                  padding=3, fontsize=8)
@@ -677,12 +700,15 @@ def sections(ds: TaskDataset, top: int = 15) -> list[Section]:
     pairs = co_assignment(ds, 2 * top)
     n_tasks = len(ds.tasks)
     no_lead = n_tasks - int((ds.tasks["lead_units"].map(len) > 0).sum())
+    kinds = lead_kinds(ds)
     bands = horizon_bins(horizon).rename_axis("days from issue to deadline").reset_index()
     return [
         Section("lead", "Who gets the work: tasks per lead unit",
                 f"The {len(lead)} units that lead the most tasks. Spellings that differ only in case, "
                 f"abbreviation (UBND) or tone placement count as one unit. {no_lead} of {n_tasks} tasks "
-                "have no lead unit.", lead, plot_tasks_per_lead_unit(lead)),
+                f"have no lead unit. Of the {sum(kinds.values())} leads, {kinds['office']} name an office by its "
+                f"title (\"Bộ trưởng\", \"Giám đốc Sở ...\") and {kinds['person']} a person by name.",
+                lead, plot_tasks_per_lead_unit(lead)),
         Section("actions", "What kind of work: main action per document type",
                 "Share of each main action (the first action type of a task) among the tasks of each "
                 "document type; n is the number of tasks.", mix, plot_action_mix(mix), index=True),

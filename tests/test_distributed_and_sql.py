@@ -73,6 +73,16 @@ def test_sql_examples_run_and_answer(sources, tmp_path):
     assert rows[0] == ("Các phòng, đơn vị", 6)
     total = sum(len(d["tasks"]) for d in documents)
     assert run(out, "select count(*) from tasks")[1][0][0] == total
+    from pipeline.unit_names import assignee_kind
+
+    kinds: dict[str, int] = {}
+    for d in documents:
+        for t in d["tasks"]:
+            for unit in t["lead_units"]:
+                kinds[assignee_kind(unit)] = kinds.get(assignee_kind(unit), 0) + 1
+    columns, rows = run(out, EXAMPLES["who leads: units, offices by title, persons by name"])
+    assert {row[0]: row[1] for row in rows} == kinds and "unit" in kinds
+    assert run(out, "select assignee_kind('Giám đốc Sở Công Thương'), assignee_kind(null)")[1] == [("office", None)]
 
 
 def test_sql_errors_are_clear(sources, tmp_path):

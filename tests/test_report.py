@@ -91,6 +91,12 @@ def test_analyses_agree_with_the_contract_json(small_dataset: Path, contract: li
     lead = report.tasks_per_lead_unit(ds, top=5)
     assert norm(lead["unit"].iloc[0]) == leads.most_common(1)[0][0]
     assert lead["tasks"].tolist() == [n for _, n in leads.most_common(5)]
+    from pipeline.unit_names import assignee_kind
+
+    assert lead["kind"].tolist() == [assignee_kind(u) for u in lead["unit"]]
+    kinds = Counter(assignee_kind(u) for _, t in pairs for u in dict.fromkeys(t["lead_units"]))
+    assert report.lead_kinds(ds) == {k: kinds.get(k, 0) for k in ("unit", "office", "person")}
+    assert sum(report.lead_kinds(ds).values()) == sum(leads.values())
 
     mix = report.action_mix(ds)
     assert int(mix.to_numpy().sum()) == len(pairs)
