@@ -9,6 +9,9 @@ Reads the decoded text of one document; writes text in which
 * markdown emphasis (``*...*``, ``**...**``) is dropped;
 * a header or signature laid out in two columns with runs of spaces
   (PDF text layers) is read column by column;
+* text that lost its line breaks (a long line with several list markers, a header or a signature run into it)
+  is broken again before its list markers after a sentence or a heading, and before the header's and closing's
+  set phrases (motto, "Số:", place and date, document type, "Kính gửi", "Căn cứ", "Nơi nhận", "TM."/"KT.");
 * lines wrapped by the page width or broken by a page break are joined,
   so that every paragraph, heading and bullet is one line; the lines of a
   task table printed one cell per line (:mod:`pipeline.tables`) stay apart.
@@ -20,9 +23,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from itertools import pairwise
 
-from pipeline.lexicon import doc_type_names
+from pipeline.lexicon import data_words, doc_type_names
 from pipeline.tables import find_tables
 
 LIST_MARKER = re.compile(
@@ -55,7 +59,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text.translate(LOOKALIKES).translate(INVISIBLE))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = re.sub(r"[\t\v]", "    ", text)
-    lines = _drop_page_numbers(_drop_footnotes(text.split("\n")))
+    lines = _drop_page_numbers(_drop_footnotes(_restore_breaks(text.split("\n"))))
     closing = next((i for i, line in enumerate(lines) if CLOSING_ROW.match(line)), len(lines))
     closing_end = next((i for i in range(closing + 1, len(lines)) if not lines[i].strip().startswith("|")),
                        len(lines))  # the closing's table of recipients and signature, if it is one
@@ -67,6 +71,107 @@ def normalise(text: str) -> str:
 
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,2})\s+(?!tháng|năm|ngày)(?:[^\W\d_]|[“\"(])")
 FOOTNOTE_LINES = 30  # a page's footnotes take at most this many lines
+
+
+RUN_TOGETHER_CHARS = 2000
+"""A line this long may be text that lost its line breaks (the longest of ../shared/corpus has 3,385 characters);
+so may a line of over :data:`RUN_TOGETHER_HEADER` characters that holds a header's motto."""
+RUN_TOGETHER_HEADER = 300
+RUN_TOGETHER_MARKERS = 4
+"""...if at least this many breaks are found in it,"""
+RUN_TOGETHER_SPACING = 1000
+"""...and at least one every this many characters. The one paragraph of ../shared/corpus with several markers run
+into it has 3 breaks in 2,285 characters; the train and dev documents of data/annotations pasted as one line have a
+break every 190 characters (median; 95 % of them under 530)."""
+NUMBERED_HEADING = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+[^\W\d_][^.,;:!?]{0,80}")
+"""A numbered heading run into its first item: short, no punctuation."""
+BREAK_BEFORE = re.compile(
+    r"""(?P<item>(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+(?=[^\W\d_])   # I.  1.  1.2.  2)
+          | [a-zđ]\)\s+(?=\S)                                               # a)
+          | [-–•+]\s*(?=[^\W\d_]))                                           # - bullet
+      | (?P<phrase>(?:Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ|Thực\s+hiện|V/v
+          |(?:Sáng\s+|Chiều\s+|Tối\s+)?[Nn]gày\s+\d{1,2}/\d{1,2}/\d{4},|Trên\s+đây\s+là|Phụ\s+lục\b|Điều\s+\d+\.|(?:TM|KT|TL|TUQ)\.\s*[A-ZĐ])
+          | C[ỘO]NG\s+H[OÒÕ]À?A?\s+XÃ\s+H[ỘO]I|Độc\s+lập\s*[-–]\s*Tự\s+do|Số\s*:)
+      | (?P<place>(?:[A-ZĐ][^\W\d_]*\s+){0,3}[A-ZĐ][^\W\d_]*,\s+ngày\b)        # Lào Cai, ngày ...
+      | (?P<title>(?:TITLES)(?=\s+[A-ZĐ]))                                      # BÁO CÁO Kết quả ...
+      | (?<=VIỆT\sNAM\s)(?P<upper>[A-ZĐ]\S*)                                    # the issuer's second line
+      | (?P<name>(?:SURNAMES)(?:\s+(?!Phụ\s+lục)[A-ZĐ][^\W\d_]*){1,3}(?=\s|$))  # the signer's name
+    """,
+    re.VERBOSE,
+)
+"""Where text that lost its line breaks is broken again: before a list marker that follows a sentence's end or an
+upper-case heading, and before the set phrases of a header and a closing. (TITLES: the document types, upper case.)"""
+
+
+def _restore_breaks(lines: list[str]) -> list[str]:
+    """Break the run-together lines of ``lines`` again (see :data:`BREAK_BEFORE`); other lines are kept as they are."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) < RUN_TOGETHER_CHARS and not (len(line) > RUN_TOGETHER_HEADER and MOTTO_IN_LINE.search(line)):
+            out.append(line)
+            continue
+        cuts = [0]
+        for match in _break_pattern().finditer(line):
+            start = len(line[:match.start()].rstrip("*"))  # before markdown emphasis ("**TL. GIÁM ĐỐC**")
+            if _breaks_before(line, match, start, line[cuts[-1]:start]):
+                cuts.append(start)
+        if len(cuts) - 1 < max(RUN_TOGETHER_MARKERS, len(line) / RUN_TOGETHER_SPACING):  # cuts[0] is the start
+            out.append(line)
+            continue
+        carried = ""  # a bare bullet ("-") cut off its item: it opens the next piece
+        for start, end in pairwise([*cuts, len(line)]):
+            piece = (carried + " " + line[start:end].strip()).strip()
+            carried = "" if any(c.isalpha() for c in piece) else piece
+            if piece and not carried:
+                out.extend(_after_title(piece))
+                out.append("")  # a paragraph of its own: never joined to the next as a wrapped line
+        if carried:
+            out.append(carried)
+    return out
+
+
+def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> bool:
+    """Does a line break belong before ``match`` (``since``: the text since the last break): after a space, and for
+    a list marker after a sentence's end, an upper-case heading ("I. KẾT QUẢ KIỂM TRA 1. Đối với ...") or a short
+    numbered heading ("1. Các phòng và đơn vị - Các phòng, đơn vị rà soát ...")?"""
+    before = line[:start]
+    if not before.strip() or not before[-1].isspace():
+        return False
+    if match.lastgroup == "upper":  # the issuer's second line, after the motto
+        return match.group().isupper()
+    if match.lastgroup == "name":  # a signer after the title of the signature (upper case)
+        return before.rstrip().split()[-1].isupper()
+    if match.lastgroup != "item":
+        return True
+    previous = before.rstrip()
+    if previous[-1] in ".;:!?…)" or previous[-2:] in {'."', ".”", ':"', ":”"}:
+        return True
+    word = previous.split()[-1]
+    if len(word) > 1 and word.isupper():
+        return True
+    heading = since.strip()
+    return bool(NUMBERED_HEADING.fullmatch(heading))
+
+
+def _after_title(piece: str) -> list[str]:
+    """A title in upper case and the subject after it, on two lines ("BÁO CÁO" / "Kết quả kiểm tra ...",
+    "BIÊN BẢN KIỂM TRA THỰC TẾ" / "Phục vụ cấp Giấy phép ...")."""
+    title = _break_pattern().match(piece)
+    if not title or title.lastgroup != "title":
+        return [piece]
+    words = piece.split(" ")
+    end = len(title.group().split())
+    while end < len(words) and (not words[end] or words[end].isupper()):
+        end += 1
+    head, rest = " ".join(words[:end]).strip(), " ".join(words[end:]).strip()
+    return [head, rest] if rest else [head]
+
+
+@cache
+def _break_pattern() -> re.Pattern[str]:
+    titles = "|".join(re.escape(name.upper()).replace(r"\ ", r"\s+") for name in doc_type_names())
+    surnames = "|".join(map(re.escape, data_words("person_surnames.txt")))
+    return re.compile(BREAK_BEFORE.pattern.replace("TITLES", titles).replace("SURNAMES", surnames), re.VERBOSE)
 
 
 def _drop_footnotes(lines: list[str]) -> list[str]:

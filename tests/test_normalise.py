@@ -135,3 +135,72 @@ def test_soft_hyphens_and_zero_width_spaces_of_a_real_decree_are_dropped(corpus)
     assert not {"\u00ad", "\u200b"} & set(text)
     assert "Ethyl-3-(3,5-dichlorphenyl)-5-methyl-2,4-dioxo-5-" in text
     assert "Ba(BrO3)2" in text
+
+
+def _run_together(text: str) -> str:
+    """The text with every line break lost (a PDF or web page pasted as one paragraph)."""
+    import re
+
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
+def test_a_notice_that_lost_its_line_breaks_gets_them_back():
+    """The bundled notice pasted as one line reads as before: the same header, and all but one task with the same
+    text and lead units (the last item takes in the closing sentence "Trên đây là ..." no more: it is a break)."""
+    from pathlib import Path
+
+    from pipeline import extract_text
+
+    text = (Path(__file__).resolve().parent.parent / "data" / "samples" / "dongthap-skhcn-tb-2020-06.txt").read_text(
+        encoding="utf-8")
+    intact, pasted = extract_text(text, doc_id="a"), extract_text(_run_together(text), doc_id="b")
+    for field in ("doc_type", "symbol", "issuer", "place", "issued_date", "signer", "subject"):
+        assert getattr(pasted.document, field) == getattr(intact.document, field), field
+    leads = {t.text: t.lead_units for t in intact.tasks}
+    same = [t for t in pasted.tasks if leads.get(t.text) == t.lead_units]
+    assert len(pasted.tasks) == len(intact.tasks) == 24 and len(same) >= 23
+
+
+def test_long_lines_with_few_markers_are_paragraphs():
+    """A long paragraph with a short list run into it, and a short line with a list, stay as they are."""
+    from pipeline.normalise import _restore_breaks
+
+    paragraph = "Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo điều hành. " * 30
+    lines = [paragraph + "Cụ thể như sau: a) rà soát quy hoạch; b) kiểm tra. - Báo cáo kết quả."]
+    assert _restore_breaks(lines) == lines
+    short = ["Giao các sở: a) Sở Tài chính bố trí kinh phí; b) Sở Xây dựng kiểm tra; c) Sở Công Thương báo cáo."]
+    assert _restore_breaks(short) == short
+
+
+def test_no_line_of_the_real_corpus_is_broken_again(corpus):
+    """Restoring line breaks is for text that lost them: no line of ../shared/corpus is touched."""
+    from pipeline.normalise import _restore_breaks
+
+    files = sorted(corpus.glob("*/*.txt"))
+    assert len(files) > 200
+    for path in files:
+        lines = path.read_text(encoding="utf-8", errors="replace").replace("\r", "").split("\n")
+        assert _restore_breaks(lines) == lines, path.name
+
+
+def test_real_working_documents_that_lost_their_line_breaks(corpus):
+    """Twelve Lào Cai working documents (letters, reports, minutes, a permit) pasted as one line each: 11 of their
+    types and 24 of their 44 tasks come back (without the restoring, none did). A numbered heading run into its
+    first sentence ("III. Các ý kiến thống nhất Sau khi nghe ...") stays one line: minutes lose most of theirs."""
+    from pipeline import NotADocument, extract_text
+
+    names = sorted(p for p in (corpus / "laocai").glob("vbhc-vn__*.txt"))[:12]
+    assert len(names) == 12
+    same_type = found = total = 0
+    for path in names:
+        text = path.read_text(encoding="utf-8")
+        intact = extract_text(text, doc_id="a")
+        try:
+            pasted = extract_text(_run_together(text), doc_id="b")
+        except NotADocument:
+            continue
+        same_type += pasted.document.doc_type == intact.document.doc_type
+        texts = {t.text for t in pasted.tasks}
+        found += sum(t.text in texts for t in intact.tasks)
+        total += len(intact.tasks)
+    assert same_type >= 10 and total >= 40 and found / total >= 0.5, (same_type, found, total)
