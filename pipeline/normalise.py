@@ -83,6 +83,8 @@ RUN_TOGETHER_SPACING = 1000
 """...and at least one every this many characters. The one paragraph of ../shared/corpus with several markers run
 into it has 3 breaks in 2,285 characters; the train and dev documents of data/annotations pasted as one line have a
 break every 190 characters (median; 95 % of them under 530)."""
+LOOK_BACK = 120
+"""How far back from a possible break its tests read (the last word, a short heading)."""
 NUMBERED_HEADING = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+[^\W\d_][^.,;:!?]{0,80}")
 """A numbered heading run into its first item: short, no punctuation."""
 BREAK_BEFORE = re.compile(
@@ -112,8 +114,11 @@ def _restore_breaks(lines: list[str]) -> list[str]:
             continue
         cuts = [0]
         for match in _break_pattern().finditer(line):
-            start = len(line[:match.start()].rstrip("*"))  # before markdown emphasis ("**TL. GIÁM ĐỐC**")
-            if _breaks_before(line, match, start, line[cuts[-1]:start]):
+            start = match.start()
+            while start and line[start - 1] == "*":  # before markdown emphasis ("**TL. GIÁM ĐỐC**")
+                start -= 1
+            since = line[cuts[-1]:start] if start - cuts[-1] <= LOOK_BACK else ""
+            if _breaks_before(line, match, start, since):
                 cuts.append(start)
         if len(cuts) - 1 < max(RUN_TOGETHER_MARKERS, len(line) / RUN_TOGETHER_SPACING):  # cuts[0] is the start
             out.append(line)
@@ -134,7 +139,7 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
     """Does a line break belong before ``match`` (``since``: the text since the last break): after a space, and for
     a list marker after a sentence's end, an upper-case heading ("I. KẾT QUẢ KIỂM TRA 1. Đối với ...") or a short
     numbered heading ("1. Các phòng và đơn vị - Các phòng, đơn vị rà soát ...")?"""
-    before = line[:start]
+    before = line[max(0, start - LOOK_BACK):start]  # bounded: a line may be a whole document
     if not before.strip() or not before[-1].isspace():
         return False
     if match.lastgroup == "upper":  # the issuer's second line, after the motto
