@@ -242,7 +242,8 @@ def _tagged_supports(task: Task, mentions: list[TaggedUnit], stated: list[str], 
                      short_forms: dict[str, str]) -> list[str]:
     """Support units from the learned tagger (it beats the rules on held-out documents), then a stated line's."""
     leads = {norm(u) for u in task.lead_units}
-    names = [m.name for m in mentions if m.role == "support" and not is_generic(m.name)]
+    names = [m.name for m in mentions  # a name without a letter (damaged text) is none, as in _document_forms
+             if m.role == "support" and not is_generic(m.name) and any(c.isalpha() for c in m.name)]
     out: list[str] = []
     for name in _spelled_out(names, abbreviations, short_forms) + list(stated):
         if norm(name) not in leads and name not in out:

@@ -71,3 +71,21 @@ def test_the_shipped_tagger_is_used_only_when_switched_on(monkeypatch):
     shipped = UnitTagger.shipped("units-crf-*.joblib")
     assert shipped is not None, "models/ ships a unit tagger"
     assert tag_units(text) == shipped.predict(text)
+
+
+def test_a_tagged_support_without_a_letter_is_dropped(monkeypatch):
+    """Damaged text can make the tagger tag a stray bracket; like the rules' names, a name without a letter is none."""
+    import pipeline.tasks as tasks_module
+    from pipeline import extract_text
+    from pipeline.unit_tagger import TaggedUnit
+
+    text = ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI\nSố: 12/TB-UBND\nLào Cai, ngày 3 tháng 3 năm 2026\nTHÔNG BÁO\n"
+            "Kết luận\n1. Sở Công Thương chủ trì, phối hợp với Sở Tài chính ( rà soát kế hoạch vốn.\n")
+
+    def tagged(texts):
+        return [[TaggedUnit("support", "Sở Tài chính", 0, 0), TaggedUnit("support", "(", 0, 0)] for _ in texts]
+
+    monkeypatch.setattr(tasks_module, "tag_units", tagged)
+    doc = extract_text(text, doc_id="x")
+    assert doc.tasks and all(doc.tasks[0].support_units) and "(" not in doc.tasks[0].support_units
+    assert "Sở Tài chính" in doc.tasks[0].support_units
