@@ -80,9 +80,10 @@ RUN_TOGETHER_HEADER = 300
 RUN_TOGETHER_MARKERS = 4
 """...if at least this many breaks are found in it,"""
 RUN_TOGETHER_SPACING = 1000
-"""...and at least one every this many characters. The one paragraph of ../shared/corpus with several markers run
-into it has 3 breaks in 2,285 characters; the train and dev documents of data/annotations pasted as one line have a
-break every 190 characters (median; 95 % of them under 530)."""
+"""...and at least one every this many characters, unless the line holds a header's motto. The one paragraph of
+../shared/corpus with several markers run into it has 3 breaks in 2,285 characters; the train and dev documents of
+data/annotations pasted as one line have a break every 190 characters (median; 95 % of them under 530)."""
+ENUMERATOR = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+")
 LOOK_BACK = 120
 """How far back from a possible break its tests read (the last word, a short heading)."""
 NUMBERED_HEADING = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+[^\W\d_][^.,;:!?]{0,80}")
@@ -109,7 +110,8 @@ def _restore_breaks(lines: list[str]) -> list[str]:
     """Break the run-together lines of ``lines`` again (see :data:`BREAK_BEFORE`); other lines are kept as they are."""
     out: list[str] = []
     for line in lines:
-        if len(line) < RUN_TOGETHER_CHARS and not (len(line) > RUN_TOGETHER_HEADER and MOTTO_IN_LINE.search(line)):
+        with_header = len(line) > RUN_TOGETHER_HEADER and bool(MOTTO_IN_LINE.search(line))
+        if len(line) < RUN_TOGETHER_CHARS and not with_header:
             out.append(line)
             continue
         cuts = [0]
@@ -120,7 +122,8 @@ def _restore_breaks(lines: list[str]) -> list[str]:
             since = line[cuts[-1]:start] if start - cuts[-1] <= LOOK_BACK else ""
             if _breaks_before(line, match, start, since):
                 cuts.append(start)
-        if len(cuts) - 1 < max(RUN_TOGETHER_MARKERS, len(line) / RUN_TOGETHER_SPACING):  # cuts[0] is the start
+        spacing = 0 if with_header else len(line) / RUN_TOGETHER_SPACING  # a header run in: text run together
+        if len(cuts) - 1 < max(RUN_TOGETHER_MARKERS, spacing):  # cuts[0] is the start
             out.append(line)
             continue
         carried = ""  # a bare bullet ("-") cut off its item: it opens the next piece
@@ -159,13 +162,17 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
 
 
 def _after_title(piece: str) -> list[str]:
-    """A title in upper case and the subject after it, on two lines ("BÁO CÁO" / "Kết quả kiểm tra ...",
-    "BIÊN BẢN KIỂM TRA THỰC TẾ" / "Phục vụ cấp Giấy phép ...")."""
+    """A title or a numbered heading in upper case and the text after it, on two lines ("BÁO CÁO" / "Kết quả kiểm
+    tra ...", "BIÊN BẢN KIỂM TRA THỰC TẾ" / "Phục vụ cấp Giấy phép ...", "I. HIỆN TRẠNG CHUNG" / "Trên địa bàn ...")."""
     title = _break_pattern().match(piece)
-    if not title or title.lastgroup != "title":
+    marker = ENUMERATOR.match(piece)
+    if title and title.lastgroup == "title":
+        end = len(title.group().split())
+    elif marker and piece[marker.end():].split(" ", 1)[0].isupper():  # "I. HIỆN TRẠNG CHUNG Trên địa bàn ..."
+        end = len(marker.group().split())
+    else:
         return [piece]
     words = piece.split(" ")
-    end = len(title.group().split())
     while end < len(words) and (not words[end] or words[end].isupper()):
         end += 1
     head, rest = " ".join(words[:end]).strip(), " ".join(words[end:]).strip()

@@ -204,3 +204,16 @@ def test_real_working_documents_that_lost_their_line_breaks(corpus):
         found += sum(t.text in texts for t in intact.tasks)
         total += len(intact.tasks)
     assert same_type >= 10 and total >= 40 and found / total >= 0.5, (same_type, found, total)
+
+
+def test_a_report_of_long_paragraphs_run_together_is_read_by_its_header(corpus):
+    """A report whose paragraphs are long has fewer breaks per 1,000 characters than a notice; its header run into the
+    text (the motto) is enough to read it as run together. Its upper-case headings are broken off their text."""
+    from pipeline import extract_text
+    from pipeline.normalise import normalise
+
+    text = _run_together((corpus / "laocai" / "vbhc-vn__ubnd__bao-cao-vp-ubnd.txt").read_text(encoding="utf-8"))
+    lines = [line for line in normalise(text).split("\n") if line]
+    assert "BÁO CÁO" in lines and "I. HIỆN TRẠNG CHUNG" in lines
+    doc = extract_text(text, doc_id="x")
+    assert doc.document.doc_type == "Báo cáo" and doc.document.symbol == "BC-VP" and len(doc.tasks) >= 10
