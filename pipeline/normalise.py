@@ -86,7 +86,7 @@ data/annotations pasted as one line have a break every 190 characters (median; 9
 ENUMERATOR = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+")
 LOOK_BACK = 120
 """How far back from a possible break its tests read (the last word, a short heading)."""
-NUMBERED_HEADING = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+[^\W\d_][^.,;:!?]{0,80}")
+NUMBERED_HEADING = re.compile(ENUMERATOR.pattern + r"[^\W\d_][^.,;:!?]{0,80}")
 """A numbered heading run into its first item: short, no punctuation."""
 BREAK_BEFORE = re.compile(
     r"""(?P<item>(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+(?=[^\W\d_])   # I.  1.  1.2.  2)
