@@ -539,7 +539,8 @@ def _surnames() -> frozenset[str]:
 
 
 def _names_a_person(words: list[str]) -> bool:
-    """Do ``words`` end with a personal name, alone or after a title, and nothing else but a note after a comma?"""
+    """Do ``words`` hold a personal name (a family name and 2-3 more capitalised syllables), alone or after a title
+    that is not a territory's ("Chủ tịch Ủy ban nhân dân tỉnh Hà Giang" names no person)?"""
     low, high = PERSON_NAME_SYLLABLES
     surnames = _surnames()
     for start, word in enumerate(words):
@@ -556,6 +557,7 @@ def _names_a_person(words: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)
 def assignee_kind(name: str) -> str:
     """One of :data:`ASSIGNEE_KINDS` for a lead's name: "person" for a personal name (after a title or not),
     "office" for a title without one, else "unit"."""
