@@ -26,7 +26,7 @@ import unicodedata
 from functools import cache
 from itertools import pairwise
 
-from pipeline.lexicon import data_words, doc_type_names
+from pipeline.lexicon import alternation, data_words, doc_type_names
 from pipeline.tables import find_tables
 
 LIST_MARKER = re.compile(
@@ -84,6 +84,7 @@ RUN_TOGETHER_SPACING = 1000
 ../shared/corpus with several markers run into it has 3 breaks in 2,285 characters; the train and dev documents of
 data/annotations pasted as one line have a break every 190 characters (median; 95 % of them under 530)."""
 ENUMERATOR = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+")
+SIGNATURE_START = re.compile(r"\**(?:TM|KT|TL|TUQ)\.\s*")  # after markdown emphasis too
 LOOK_BACK = 120
 """How far back from a possible break its tests read (the last word, a short heading)."""
 NUMBERED_HEADING = re.compile(ENUMERATOR.pattern + r"[^\W\d_][^.,;:!?]{0,80}")
@@ -131,7 +132,7 @@ def _restore_breaks(lines: list[str]) -> list[str]:
             piece = (carried + " " + line[start:end].strip()).strip()
             carried = "" if any(c.isalpha() for c in piece) else piece
             if piece and not carried:
-                out.extend(_after_title(piece))
+                out.extend(_signature_lines(piece) if SIGNATURE_START.match(piece) else _after_title(piece))
                 out.append("")  # a paragraph of its own: never joined to the next as a wrapped line
         if carried:
             out.append(carried)
@@ -177,6 +178,27 @@ def _after_title(piece: str) -> list[str]:
         end += 1
     head, rest = " ".join(words[:end]).strip(), " ".join(words[end:]).strip()
     return [head, rest] if rest else [head]
+
+
+def _signature_lines(piece: str) -> list[str]:
+    """A closing's titles run together ("KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC") with the signer's own title on a line of its own
+    ("KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC"): it opens at the last of ``data/signer_titles.txt`` after the first title."""
+    if not piece.isupper():
+        return [piece]
+    first = SIGNATURE_START.match(piece)
+    openers = [m.span() for m in _signer_title().finditer(piece, first.end()) if m.start() > first.end()]
+    if not openers:
+        return [piece]
+    start = openers[-1][0]
+    for begin, end in reversed(openers[:-1]):  # "PHÓ GIÁM ĐỐC": the title opens at "PHÓ"
+        if begin > first.end() and piece[end:start].isspace():
+            start = begin
+    return [piece[:start].strip(), piece[start:]]
+
+
+@cache
+def _signer_title() -> re.Pattern[str]:
+    return re.compile(rf"(?<=\s)(?:{alternation(data_words('signer_titles.txt'))})(?=\s|$)")
 
 
 @cache

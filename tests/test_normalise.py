@@ -1,5 +1,7 @@
 import unicodedata
 
+import pytest
+
 from pipeline.normalise import normalise
 
 
@@ -154,7 +156,7 @@ def test_a_notice_that_lost_its_line_breaks_gets_them_back():
     text = (Path(__file__).resolve().parent.parent / "data" / "samples" / "dongthap-skhcn-tb-2020-06.txt").read_text(
         encoding="utf-8")
     intact, pasted = extract_text(text, doc_id="a"), extract_text(_run_together(text), doc_id="b")
-    for field in ("doc_type", "symbol", "issuer", "place", "issued_date", "signer", "subject"):
+    for field in ("doc_type", "symbol", "issuer", "place", "issued_date", "signer", "signer_title", "subject"):
         assert getattr(pasted.document, field) == getattr(intact.document, field), field
     leads = {t.text: t.lead_units for t in intact.tasks}
     same = [t for t in pasted.tasks if leads.get(t.text) == t.lead_units]
@@ -217,3 +219,16 @@ def test_a_report_of_long_paragraphs_run_together_is_read_by_its_header(corpus):
     assert "BÁO CÁO" in lines and "I. HIỆN TRẠNG CHUNG" in lines
     doc = extract_text(text, doc_id="x")
     assert doc.document.doc_type == "Báo cáo" and doc.document.symbol == "BC-VP" and len(doc.tasks) >= 10
+
+
+@pytest.mark.parametrize(("closing", "lines"), [
+    ("KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC", ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]),
+    ("TL. GIÁM ĐỐC CHÁNH VĂN PHÒNG", ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"]),
+    ("TM. ĐOÀN KIỂM TRA TRƯỞNG ĐOÀN", ["TM. ĐOÀN KIỂM TRA", "TRƯỞNG ĐOÀN"]),
+    ("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+    ("KT. GIÁM ĐỐC", ["KT. GIÁM ĐỐC"]),
+])
+def test_a_closing_run_together_gives_the_signer_title_a_line(closing: str, lines: list[str]) -> None:
+    from pipeline.normalise import _signature_lines
+
+    assert _signature_lines(closing) == lines
