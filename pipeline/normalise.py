@@ -84,6 +84,7 @@ RUN_TOGETHER_SPACING = 1000
 ../shared/corpus with several markers run into it has 3 breaks in 2,285 characters; the train and dev documents of
 data/annotations pasted as one line have a break every 190 characters (median; 95 % of them under 530)."""
 ENUMERATOR = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+")
+SEPARATOR = re.compile(r"\s*([-_=]{3,})\s*")
 SIGNATURE_START = re.compile(r"\**(?:TM|KT|TL|TUQ)\.\s*")  # after markdown emphasis too
 LOOK_BACK = 120
 """How far back from a possible break its tests read (the last word, a short heading)."""
@@ -128,11 +129,20 @@ def _restore_breaks(lines: list[str]) -> list[str]:
             out.append(line)
             continue
         carried = ""  # a bare bullet ("-") cut off its item: it opens the next piece
-        for start, end in pairwise([*cuts, len(line)]):
+        for index, (start, end) in enumerate(pairwise([*cuts, len(line)])):
             piece = (carried + " " + line[start:end].strip()).strip()
             carried = "" if any(c.isalpha() for c in piece) else piece
-            if piece and not carried:
-                out.extend(_signature_lines(piece) if SIGNATURE_START.match(piece) else _after_title(piece))
+            if not piece or carried:
+                continue
+            for part in SEPARATOR.split(piece):  # a header's rule ("-------") is a line of its own
+                if not part.strip():
+                    continue
+                if SIGNATURE_START.match(part):
+                    out.extend(_signature_lines(part))
+                elif index == 0 and part.isupper() and not MOTTO_IN_LINE.match(part):
+                    out.extend(_issuer_lines(part))
+                else:
+                    out.extend(_after_title(part))
                 out.append("")  # a paragraph of its own: never joined to the next as a wrapped line
         if carried:
             out.append(carried)
@@ -178,6 +188,22 @@ def _after_title(piece: str) -> list[str]:
         end += 1
     head, rest = " ".join(words[:end]).strip(), " ".join(words[end:]).strip()
     return [head, rest] if rest else [head]
+
+
+def _issuer_lines(piece: str) -> list[str]:
+    """The issuer's lines of a header run together ("UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG"), one per unit: a new line
+    at each unit head in capitals (``data/unit_heads.txt``) that follows two words or more ("ĐOÀN THANH TRA" is one)."""
+    starts = [0]
+    for match in _unit_head().finditer(piece):
+        if len(piece[starts[-1]:match.start()].split()) >= 2:
+            starts.append(match.start())
+    return [piece[a:b].strip() for a, b in pairwise([*starts, len(piece)])]
+
+
+@cache
+def _unit_head() -> re.Pattern[str]:
+    heads = sorted({h.upper() for h in data_words("unit_heads.txt")}, key=len, reverse=True)
+    return re.compile(rf"(?:^|(?<=\s))(?:{alternation(tuple(heads))})(?=\s|$)")
 
 
 def _signature_lines(piece: str) -> list[str]:

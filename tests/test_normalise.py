@@ -232,3 +232,16 @@ def test_a_closing_run_together_gives_the_signer_title_a_line(closing: str, line
     from pipeline.normalise import _signature_lines
 
     assert _signature_lines(closing) == lines
+
+
+@pytest.mark.parametrize(("header", "lines"), [
+    ("UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG", ["UBND TỈNH LÀO CAI", "SỞ CÔNG THƯƠNG"]),
+    ("BỘ CÔNG THƯƠNG CỤC HÓA CHẤT", ["BỘ CÔNG THƯƠNG", "CỤC HÓA CHẤT"]),
+    ("SỞ CÔNG THƯƠNG LÀO CAI ĐOÀN KIỂM TRA", ["SỞ CÔNG THƯƠNG LÀO CAI", "ĐOÀN KIỂM TRA"]),
+    ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", ["ỦY BAN NHÂN DÂN TỈNH LÀO CAI"]),
+    ("ĐOÀN THANH TRA LIÊN NGÀNH", ["ĐOÀN THANH TRA LIÊN NGÀNH"]),  # one unit: a head after one word opens none
+])
+def test_an_issuer_run_together_gets_a_line_per_unit(header: str, lines: list[str]) -> None:
+    from pipeline.normalise import _issuer_lines
+
+    assert _issuer_lines(header) == lines
