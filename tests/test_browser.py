@@ -124,6 +124,8 @@ def _marks(page, kind: str) -> list[str]:
 
 
 def test_drafting_page(page, server_url: str) -> None:
+    sent: list[dict] = []  # the page's /extract requests: it asks for units and offices, never persons by name
+    page.on("request", lambda r: sent.append(r.post_data_json) if r.url.endswith("/extract") else None)
     page.goto(server_url + "/")
     assert page.title().startswith("Trợ lý soạn thảo")
     page.locator("details.candidates summary").click()
@@ -152,6 +154,7 @@ def test_drafting_page(page, server_url: str) -> None:
     assert "unassigned" in cards["T02"]["cls"] and "named" in cards["T01"]["cls"]
     assert set(cards["T02"]["suggestions"]) <= set(CANDIDATES) and cards["T02"]["suggestions"]
     assert page.locator("#task-count").text_content() == "3"
+    assert sent and all(body["kinds"] == ["unit", "office"] for body in sent)
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator('.task-card[data-task-id="T02"]').hover()

@@ -323,6 +323,7 @@
       button.dataset.unit = s.unit;
       button.disabled = stale;
       button.append(document.createTextNode(s.unit + " "));
+      if (s.kind === "office") button.append(el("small", null, "chức danh "));  // a title, not a unit
       button.append(el("small", null, s.score.toFixed(2).replace(".", ",")));
       const evidence = s.evidence.map((e) => "• " + e.text.slice(0, 140)).join("\n");
       button.title = (s.seen_in_training ? "Nhiệm vụ tương tự đã giao cho đơn vị này:\n" + evidence
