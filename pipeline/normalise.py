@@ -90,22 +90,21 @@ LOOK_BACK = 120
 """How far back from a possible break its tests read (the last word, a short heading)."""
 NUMBERED_HEADING = re.compile(ENUMERATOR.pattern + r"[^\W\d_][^.,;:!?]{0,80}")
 """A numbered heading run into its first item: short, no punctuation."""
-BREAK_BEFORE = re.compile(
-    r"""(?P<item>(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+(?=[^\W\d_])   # I.  1.  1.2.  2)
+BREAK_BEFORE = r"""(?P<item>ENUMERATOR(?=[^\W\d_])                          # I.  1.  1.2.  2)
           | [a-zđ]\)\s+(?=\S)                                               # a)
           | [-–•+]\s*(?=[^\W\d_]))                                           # - bullet
       | (?P<phrase>(?:Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ|Thực\s+hiện|V/v
           |(?:Sáng\s+|Chiều\s+|Tối\s+)?[Nn]gày\s+\d{1,2}/\d{1,2}/\d{4},|Trên\s+đây\s+là|Phụ\s+lục\b|Điều\s+\d+\.|(?:TM|KT|TL|TUQ)\.\s*[A-ZĐ])
-          | C[ỘO]NG\s+H[OÒÕ]À?A?\s+XÃ\s+H[ỘO]I|Độc\s+lập\s*[-–]\s*Tự\s+do|Số\s*:)
+          | MOTTO|Độc\s+lập\s*[-–]\s*Tự\s+do|Số\s*:)
       | (?P<place>(?:[A-ZĐ][^\W\d_]*\s+){0,3}[A-ZĐ][^\W\d_]*,\s+ngày\b)        # Lào Cai, ngày ...
       | (?P<title>(?:TITLES)(?=\s+[A-ZĐ]))                                      # BÁO CÁO Kết quả ...
       | (?<=VIỆT\sNAM\s)(?P<upper>[A-ZĐ]\S*)                                    # the issuer's second line
       | (?P<name>(?:SURNAMES)(?:\s+(?!Phụ\s+lục)[A-ZĐ][^\W\d_]*){1,3}(?=\s|$))  # the signer's name
-    """,
-    re.VERBOSE,
-)
+    """
 """Where text that lost its line breaks is broken again: before a list marker that follows a sentence's end or an
-upper-case heading, and before the set phrases of a header and a closing. (TITLES: the document types, upper case.)"""
+upper-case heading, and before the set phrases of a header and a closing. A template (verbose regex) that
+:func:`_break_pattern` completes: ENUMERATOR, MOTTO (:data:`MOTTO_IN_LINE`), TITLES (the document types in upper
+case), SURNAMES (``data/person_surnames.txt``)."""
 
 
 def _restore_breaks(lines: list[str]) -> list[str]:
@@ -229,9 +228,10 @@ def _signer_title() -> re.Pattern[str]:
 
 @cache
 def _break_pattern() -> re.Pattern[str]:
-    titles = "|".join(re.escape(name.upper()).replace(r"\ ", r"\s+") for name in doc_type_names())
-    surnames = "|".join(map(re.escape, data_words("person_surnames.txt")))
-    return re.compile(BREAK_BEFORE.pattern.replace("TITLES", titles).replace("SURNAMES", surnames), re.VERBOSE)
+    parts = {"ENUMERATOR": ENUMERATOR.pattern, "MOTTO": MOTTO_IN_LINE.pattern,
+             "TITLES": alternation(tuple(name.upper() for name in doc_type_names())),
+             "SURNAMES": alternation(data_words("person_surnames.txt"))}
+    return re.compile(re.sub("|".join(parts), lambda m: parts[m.group()], BREAK_BEFORE), re.VERBOSE)
 
 
 def _drop_footnotes(lines: list[str]) -> list[str]:

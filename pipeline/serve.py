@@ -49,6 +49,7 @@ from pipeline.models import Document, Task
 from pipeline.normalise import normalise
 from pipeline.structure import parse
 from pipeline.tasks import assemble
+from pipeline.unit_names import ASSIGNEE_KINDS
 
 try:
     import orjson
@@ -70,8 +71,7 @@ MAX_SUGGESTED_TASKS = 50
 """/extract suggests units for at most this many tasks without a named lead (about 5 ms each)."""
 
 UnitName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_UNIT_CHARS)]
-AssigneeKind = Literal["unit", "office", "person"]
-"""pipeline.unit_names.ASSIGNEE_KINDS, for the schema."""
+AssigneeKind = Literal[ASSIGNEE_KINDS]  # "unit", "office", "person", for the schema
 
 WARM_TEXT = (
     "ỦY BAN NHÂN DÂN TỈNH LÀO CAI\nSố: 1/TB-UBND\nLào Cai, ngày 2 tháng 3 năm 2026\nTHÔNG BÁO\n"
@@ -222,7 +222,12 @@ def suggest_units(text: str, k: int = 5, candidates: list[str] | None = None,
                   kinds: list[str] | None = None) -> list[dict[str, Any]]:
     """The shipped suggester's ranking as plain dicts (see ``pipeline.suggest``); do not mutate them."""
     return _cached_suggest(text, k, None if candidates is None else tuple(candidates),
-                           None if kinds is None else tuple(sorted(set(kinds))))
+                           _kinds_key(kinds))
+
+
+def _kinds_key(kinds: list[str] | None) -> tuple[str, ...] | None:
+    """``kinds`` as a cache key: the same kinds in any order or repeated are one request."""
+    return None if kinds is None else tuple(sorted(set(kinds)))
 
 
 @lru_cache(maxsize=SUGGEST_CACHE)
@@ -609,7 +614,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def suggest(body: SuggestRequest) -> Any:
         """Units ranked for one task's text, each with the past tasks behind it."""
         key = (body.text, body.k, None if body.candidates is None else tuple(body.candidates),
-               None if body.kinds is None else tuple(sorted(set(body.kinds))))
+               _kinds_key(body.kinds))
         ranked = rankings.get(key)
         if ranked is None:
             try:

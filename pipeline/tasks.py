@@ -242,8 +242,8 @@ def _tagged_supports(task: Task, mentions: list[TaggedUnit], stated: list[str], 
                      short_forms: dict[str, str]) -> list[str]:
     """Support units from the learned tagger (it beats the rules on held-out documents), then a stated line's."""
     leads = {norm(u) for u in task.lead_units}
-    names = [m.name for m in mentions  # a name without a letter (damaged text) is none, as in _document_forms
-             if m.role == "support" and not is_generic(m.name) and any(c.isalpha() for c in m.name)]
+    names = [m.name for m in mentions
+             if m.role == "support" and not is_generic(m.name) and _has_letter(m.name)]
     out: list[str] = []
     for name in _spelled_out(names, abbreviations, short_forms) + list(stated):
         if norm(name) not in leads and name not in out:
@@ -1058,6 +1058,11 @@ def _written_out(name: str) -> str:
     return bodies.sub(lambda m: expansions[m.group()], name)
 
 
+def _has_letter(name: str) -> bool:
+    """A unit name has a letter; a stray bracket or number of damaged text is no name."""
+    return any(c.isalpha() for c in name)
+
+
 def _document_forms(names: list[str], text: str) -> list[str]:
     """Names with an abbreviation ("Công ty CP X") in the full form the document itself prints ("Công ty Cổ phần X"),
     when it prints one (ANNOTATION §4 writes names in full where the document makes it obvious); each unit once.
@@ -1065,7 +1070,7 @@ def _document_forms(names: list[str], text: str) -> list[str]:
     text, from a list, a table cell or a heading) is dropped."""
     out: list[str] = []
     for name in names:
-        if not any(c.isalpha() for c in name):
+        if not _has_letter(name):
             continue
         full = expand_abbreviations(name) if ABBREVIATED.search(name) else name
         if full != name:
