@@ -92,10 +92,12 @@ NUMBERED_HEADING = re.compile(ENUMERATOR.pattern + r"[^\W\d_][^.,;:!?]{0,80}")
 """A numbered heading run into its first item: short, no punctuation."""
 BREAK_BEFORE = r"""(?P<item>ENUMERATOR(?=[^\W\d_])                          # I.  1.  1.2.  2)
           | [a-zđ]\)\s+(?=\S)                                               # a)
+          | (?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:]           # Hai là, ...
           | [-–•+]\s*(?=[^\W\d_]))                                           # - bullet
-      | (?P<phrase>(?:Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ|Thực\s+hiện|V/v
-          |(?:Sáng\s+|Chiều\s+|Tối\s+)?[Nn]gày\s+\d{1,2}/\d{1,2}/\d{4},|Trên\s+đây\s+là|Phụ\s+lục\b|Điều\s+\d+\.|(?:TM|KT|TL|TUQ)\.\s*[A-ZĐ])
+      | (?P<phrase>(?:Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ|Thực\s+hiện|Trên\s+đây\s+là|V/v
+          |(?:Sáng\s+|Chiều\s+|Tối\s+)?[Nn]gày\s+\d{1,2}/\d{1,2}/\d{4},|(?:TM|KT|TL|TUQ)\.\s*[A-ZĐ])
           | MOTTO|Độc\s+lập\s*[-–]\s*Tự\s+do|Số\s*:)
+      | (?P<opener>Phụ\s+lục\b|Điều\s+\d+\.)    # an appendix or an article, not "tại Phụ lục 2", "theo Điều 8."
       | (?P<place>(?:[A-ZĐ][^\W\d_]*\s+){0,3}[A-ZĐ][^\W\d_]*,\s+ngày\b)        # Lào Cai, ngày ...
       | (?P<title>(?:TITLES)(?=\s+[A-ZĐ]))                                      # BÁO CÁO Kết quả ...
       | (?<=VIỆT\sNAM\s)(?P<upper>[A-ZĐ]\S*)                                    # the issuer's second line
@@ -159,9 +161,11 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
         return match.group().isupper()
     if match.lastgroup == "name":  # a signer after the title of the signature (upper case)
         return before.rstrip().split()[-1].isupper()
+    previous = before.rstrip()
+    if match.lastgroup == "opener":  # a sentence or a part opens here, not a word inside one ("chi tiết tại Phụ lục 2")
+        return previous[-1] in ".;:!?…)" or not previous.split()[-1][0].islower()
     if match.lastgroup != "item":
         return True
-    previous = before.rstrip()
     if previous[-1] in ".;:!?…)" or previous[-2:] in {'."', ".”", ':"', ":”"}:
         return True
     word = previous.split()[-1]

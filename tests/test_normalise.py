@@ -174,6 +174,22 @@ def test_long_lines_with_few_markers_are_paragraphs():
     assert _restore_breaks(short) == short
 
 
+def test_ordinal_items_break_and_cross_references_do_not():
+    """Run-together text breaks before "Một là, / Hai là, ..." items and before an appendix that opens a part, but
+    not inside a sentence that points to an appendix or an article ("chi tiết tại Phụ lục 2", "theo Điều 5.")."""
+    from pipeline.normalise import _restore_breaks
+
+    body = "Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo điều hành trong lĩnh vực công nghiệp. " * 4
+    line = ("I. KẾT QUẢ " + body + "Chi tiết tại Phụ lục 2 kèm theo. " + body
+            + "II. NHIỆM VỤ Các cơ quan thống nhất như sau: Một là, giao Sở Công Thương chủ trì rà soát. " + body
+            + "Hai là, đề nghị Sở Tài chính bố trí kinh phí theo Điều 5. " + body + "Ba là, Sở Xây dựng kiểm tra. "
+            + body + "Bốn là, báo cáo kết quả. " + body + "Phụ lục I DANH MỤC CỤM CÔNG NGHIỆP")
+    starts = [piece.split(",")[0].split(" ")[0:2] for piece in _restore_breaks([line]) if piece]
+    assert [s for s in starts if s[1] == "là"] == [["Một", "là"], ["Hai", "là"], ["Ba", "là"], ["Bốn", "là"]]
+    assert ["Phụ", "lục"] in starts and ["Ủy", "ban"] in starts
+    assert sum(s == ["Phụ", "lục"] for s in starts) == 1 and not any(s[0] == "Điều" for s in starts)
+
+
 def test_no_line_of_the_real_corpus_is_broken_again(corpus):
     """Restoring line breaks is for text that lost them: no line of ../shared/corpus is touched."""
     from pipeline.normalise import _restore_breaks
@@ -187,8 +203,9 @@ def test_no_line_of_the_real_corpus_is_broken_again(corpus):
 
 def test_real_working_documents_that_lost_their_line_breaks(corpus):
     """Twelve Lào Cai working documents (letters, reports, minutes, a permit) pasted as one line each: 11 of their
-    types and 24 of their 44 tasks come back (without the restoring, none did). A numbered heading run into its
-    first sentence ("III. Các ý kiến thống nhất Sau khi nghe ...") stays one line: minutes lose most of theirs."""
+    types and 28 of their 44 tasks come back (without the restoring, none did; before "Một là, / Hai là, ..." broke
+    too, 24). A numbered heading run into its first sentence ("III. Các ý kiến thống nhất Sau khi nghe ...") stays
+    one line."""
     from pipeline import NotADocument, extract_text
 
     names = sorted(p for p in (corpus / "laocai").glob("vbhc-vn__*.txt"))[:12]
@@ -205,7 +222,7 @@ def test_real_working_documents_that_lost_their_line_breaks(corpus):
         texts = {t.text for t in pasted.tasks}
         found += sum(t.text in texts for t in intact.tasks)
         total += len(intact.tasks)
-    assert same_type >= 10 and total >= 40 and found / total >= 0.5, (same_type, found, total)
+    assert same_type >= 10 and total >= 40 and found / total >= 0.6, (same_type, found, total)
 
 
 def test_a_report_of_long_paragraphs_run_together_is_read_by_its_header(corpus):
