@@ -1,6 +1,7 @@
 """Action types (issue #5): the cue rules, the shipped settings and variants, on dev and in cross-validation.
 
-Run: ``.venv/bin/python benchmarks/action_experiments.py [--only NAME ...] [--no-silver]``
+Run: ``.venv/bin/python benchmarks/action_experiments.py [--only NAME ...] [--no-silver]``, or ``--curve`` for
+the learning curve (the shipped settings trained on 50 %, 75 % and all of each fold's training documents).
 
 For each row: dev figures (fit on train, score on the 61 dev tasks) and 5-fold
 cross-validation by document over train + dev (34 documents, folds balanced by
@@ -170,6 +171,24 @@ class Bench:
         return scores
 
 
+def learning_curve(bench: Bench, fractions: tuple[float, ...] = (0.5, 0.75), repeats: int = 3) -> list[tuple]:
+    """Pooled 5-fold CV of the shipped settings when each fold trains on only a fraction of its training documents
+    (a seeded draw per repeat and fold): does more annotation still pay?"""
+    rows = []
+    for fraction in (*fractions, 1.0):
+        for repeat in range(repeats if fraction < 1 else 1):
+            predicted = []
+            for i, fold in enumerate(bench.folds):
+                rest = [d for j, other in enumerate(bench.folds) if j != i for d in other]
+                random.Random(repeat * 100 + i).shuffle(rest)
+                kept = [t for d in rest[:max(1, round(fraction * len(rest)))] for t in bench.docs[d]]
+                predicted += bench.fitted(dict(ACTION_SETTINGS), kept).predict(
+                    [t["text"] for d in fold for t in bench.docs[d]])
+            rows.append((f"{fraction:.0%} of the training documents, draw {repeat}",
+                         action_scores(bench.cv_tasks, predicted)))
+    return rows
+
+
 def line(name: str, *scores: dict) -> str:
     return f"{name:44}" + " |".join(f" {s['micro_f1']:.3f} {s['macro_f1']:.3f} {s['main_action_accuracy']:.3f}"
                                     for s in scores)
@@ -179,7 +198,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="rows whose name contains one of these")
     parser.add_argument("--no-silver", action="store_true", help="skip the weak-label rows")
+    parser.add_argument("--curve", action="store_true", help="only the learning curve of the shipped settings (CV)")
     args = parser.parse_args()
+    if args.curve:
+        classify.words = lru_cache(maxsize=None)(classify.words)
+        for name, scores in learning_curve(Bench()):
+            print(line(name, scores), flush=True)
+        return
 
     rows = [(n, s, w) for n, s, w in VARIANTS if not args.only or any(o in n for o in args.only)]
     if args.no_silver:
