@@ -13,6 +13,7 @@ Stages, one module each: read -> normalise -> structure -> extract
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from pipeline.header import document_info
@@ -72,13 +73,16 @@ def looks_administrative(info: DocumentInfo) -> bool:
     return any(x is not None for x in (info.doc_type, info.symbol, info.issued_date, info.issuer))
 
 
-def suggest(text: str, k: int = 5, candidates: list[str] | None = None) -> list:
+def suggest(text: str, k: int = 5, candidates: list[str] | None = None, kinds: Collection[str] | None = None,
+            prefer: list[str] | None = None) -> list:
     """Rank lead units for a draft task text with the shipped suggester (:mod:`pipeline.suggester`).
 
     ``candidates`` restricts and normalises the ranking to those unit names (the draft's addressees, the
-    organisation's units), units never seen in training included. Each suggestion has its unit, its score and the
-    past tasks behind it.
+    organisation's units), units never seen in training included. ``kinds`` keeps only some kinds of lead
+    ("unit", "office", "person"). ``prefer`` (the units the rest of the draft names:
+    ``pipeline.suggester.document_units``) ranks those first and fills the rest of ``k`` from all units. Each
+    suggestion has its unit, its score, its kind and the past tasks behind it.
     """
     from pipeline.suggester import suggest as rank  # the model loads on first use, not on import
 
-    return rank(text, k=k, candidates=candidates)
+    return rank(text, k=k, candidates=candidates, kinds=kinds, prefer=prefer)

@@ -254,14 +254,17 @@ def train_command(corpus: Path, out_dir: Path, stamp: str | None) -> None:
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(ASSIGNEE_KINDS),
               help="Only leads of this kind: unit, office (a title: \"Giám đốc Sở ...\") or person (repeatable; "
                    "default: all).")
+@click.option("--prefer", "prefer", multiple=True,
+              help="Units the rest of the draft names: ranked first, the rest from all units (repeatable).")
 @click.option("--json", "as_json", is_flag=True)
-def suggest_command(text: str, k: int, candidates: tuple[str, ...], kinds: tuple[str, ...], as_json: bool) -> None:
+def suggest_command(text: str, k: int, candidates: tuple[str, ...], kinds: tuple[str, ...], prefer: tuple[str, ...],
+                    as_json: bool) -> None:
     """Rank lead units for a draft task TEXT, with the past tasks behind each suggestion."""
     from dataclasses import asdict
 
     from pipeline.suggester import suggest
 
-    ranked = suggest(text, k=k, candidates=list(candidates) or None, kinds=kinds or None)
+    ranked = suggest(text, k=k, candidates=list(candidates) or None, kinds=kinds or None, prefer=list(prefer) or None)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in ranked], ensure_ascii=False, indent=1))
         return
@@ -271,6 +274,7 @@ def suggest_command(text: str, k: int, candidates: tuple[str, ...], kinds: tuple
     for rank, s in enumerate(ranked, 1):
         note = "" if s.seen_in_training else "  (not seen in training)"
         note += "" if s.kind == "unit" else f"  [{s.kind}]"
+        note += "  (named in the draft)" if s.in_document else ""
         click.echo(f"{rank}. {s.unit}  {s.score:.3f}{note}")
         for e in s.evidence[:2]:
             click.echo(f"     ~ {e.similarity:.2f}  {e.text[:100]}")

@@ -48,6 +48,7 @@ from pipeline.header import document_info
 from pipeline.models import Document, Task
 from pipeline.normalise import normalise
 from pipeline.structure import parse
+from pipeline.suggester import document_units
 from pipeline.tasks import assemble
 from pipeline.unit_names import ASSIGNEE_KINDS
 
@@ -115,7 +116,7 @@ class ExtractRequest(_Body):
     candidates: list[UnitName] | None = Field(
         default=None, max_length=MAX_CANDIDATES,
         description="Units to rank for tasks whose lead the draft does not name (the draft's addressees); "
-                    "null: every unit the suggester knows.")
+                    "null: the units the draft's other tasks name first, then every unit the suggester knows.")
     k: int = Field(default=3, ge=1, le=MAX_K, description="Suggestions per task without a named lead.")
     kinds: list[AssigneeKind] | None = Field(
         default=None, description="Suggest only leads of these kinds (the page asks for units and offices); "
@@ -134,6 +135,10 @@ class SuggestRequest(_Body):
     kinds: list[AssigneeKind] | None = Field(
         default=None, description="Only leads of these kinds: a unit, an office by its title (\"Giám đốc Sở "
                                   "Công Thương\") or a person by name; null: all.")
+    prefer: list[UnitName] | None = Field(
+        default=None, max_length=MAX_CANDIDATES,
+        description="Units the rest of the draft names: ranked first (in_document), the rest of k from all units. "
+                    "Ignored with candidates.")
 
 
 class EvidenceOut(BaseModel):
@@ -147,6 +152,7 @@ class SuggestionOut(BaseModel):
     score: float
     seen_in_training: bool
     kind: AssigneeKind = Field(description="What the name is: a unit, an office by its title, or a person.")
+    in_document: bool = Field(default=False, description="Named elsewhere in the draft, so ranked first.")
     evidence: list[EvidenceOut]
 
 
@@ -209,7 +215,8 @@ def analyse(text: str, candidates: list[str] | None = None, k: int = 3, draft: b
     for task in document.tasks:
         extra = _annotate(task, clean, aligner, fallback)
         if not extra["lead_named"] and suggested < MAX_SUGGESTED_TASKS:
-            extra["suggestions"] = _suggestions(task.text, k, candidates, kinds)
+            named = None if candidates is not None else document_units(document, besides=task)
+            extra["suggestions"] = _suggestions(task.text, k, candidates, kinds, named)
             suggested += 1
         tasks.append({**task.model_dump(), **extra})
     out = document.model_dump()
@@ -219,10 +226,10 @@ def analyse(text: str, candidates: list[str] | None = None, k: int = 3, draft: b
 
 
 def suggest_units(text: str, k: int = 5, candidates: list[str] | None = None,
-                  kinds: list[str] | None = None) -> list[dict[str, Any]]:
+                  kinds: list[str] | None = None, prefer: list[str] | None = None) -> list[dict[str, Any]]:
     """The shipped suggester's ranking as plain dicts (see ``pipeline.suggest``); do not mutate them."""
     return _cached_suggest(text, k, None if candidates is None else tuple(candidates),
-                           _kinds_key(kinds))
+                           _kinds_key(kinds), tuple(prefer) if prefer else None)
 
 
 def _kinds_key(kinds: list[str] | None) -> tuple[str, ...] | None:
@@ -232,17 +239,18 @@ def _kinds_key(kinds: list[str] | None) -> tuple[str, ...] | None:
 
 @lru_cache(maxsize=SUGGEST_CACHE)
 def _cached_suggest(text: str, k: int, candidates: tuple[str, ...] | None,
-                    kinds: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+                    kinds: tuple[str, ...] | None = None,
+                    prefer: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     from pipeline.suggester import suggest
 
     return [asdict(s) for s in suggest(text, k=k, candidates=None if candidates is None else list(candidates),
-                                       kinds=kinds)]
+                                       kinds=kinds, prefer=list(prefer) if prefer else None)]
 
 
-def _suggestions(text: str, k: int, candidates: list[str] | None,
-                 kinds: list[str] | None = None) -> list[dict[str, Any]]:
+def _suggestions(text: str, k: int, candidates: list[str] | None, kinds: list[str] | None = None,
+                 prefer: list[str] | None = None) -> list[dict[str, Any]]:
     try:
-        return suggest_units(text, k, candidates, kinds)
+        return suggest_units(text, k, candidates, kinds, prefer)
     except FileNotFoundError:  # no model shipped: the page simply shows none
         return []
 
@@ -614,11 +622,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def suggest(body: SuggestRequest) -> Any:
         """Units ranked for one task's text, each with the past tasks behind it."""
         key = (body.text, body.k, None if body.candidates is None else tuple(body.candidates),
-               _kinds_key(body.kinds))
+               _kinds_key(body.kinds), tuple(body.prefer) if body.prefer else None)
         ranked = rankings.get(key)
         if ranked is None:
             try:
-                ranked = await run_pipeline(suggest_units, body.text, body.k, body.candidates, body.kinds)
+                ranked = await run_pipeline(suggest_units, body.text, body.k, body.candidates, body.kinds,
+                                            body.prefer)
             except FileNotFoundError as exc:
                 return _error(503, "no_model", str(exc))
             if isinstance(ranked, JSONResponse):

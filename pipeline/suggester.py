@@ -9,18 +9,24 @@ units) restricts and normalises the ranking to those names; a candidate never
 seen in training is scored by how well its own name and the past tasks of
 units with a similar name match the draft. Each suggestion says what it names
 (``kind``: a unit, an office by its title or a person by name, as the past tasks
-wrote their leads); ``kinds`` keeps only those kinds.
+wrote their leads); ``kinds`` keeps only those kinds. ``prefer`` (the units a
+draft names elsewhere, :func:`document_units`) ranks those first, as
+``candidates`` would, and fills the rest of ``k`` from all units.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from pipeline.classify import Persisted, syllables
 from pipeline.evaluate import norm
 from pipeline.unit_names import ASSIGNEE_KINDS, assignee_kind
+
+if TYPE_CHECKING:
+    from pipeline.models import Document, Task
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class Suggestion:
     seen_in_training: bool = True
     kind: str = "unit"
     """One of ``ASSIGNEE_KINDS``: "unit", "office" ("Giám đốc Sở Công Thương") or "person" ("Nguyễn Thị Loan")."""
+    in_document: bool = False
+    """Named elsewhere in the draft (one of ``prefer``), hence ranked before the units that are not."""
 
 
 def unit_key(name: str) -> str:
@@ -82,10 +90,16 @@ class AssigneeSuggester(Persisted):
         return out
 
     def suggest(self, text: str, k: int = 5, candidates: list[str] | None = None,
-                kinds: Collection[str] | None = None) -> list[Suggestion]:
-        """The ``k`` best leads for ``text``, among ``candidates`` if given, of the ``kinds`` asked (None: all)."""
+                kinds: Collection[str] | None = None, prefer: list[str] | None = None) -> list[Suggestion]:
+        """The ``k`` best leads for ``text``, among ``candidates`` if given, of the ``kinds`` asked (None: all);
+        without ``candidates``, the best of ``prefer`` first (``in_document``), then the best of all units."""
         if kinds is not None and (unknown := set(kinds) - set(ASSIGNEE_KINDS)):
             raise ValueError(f"unknown kind(s) {sorted(unknown)}: choose from {', '.join(ASSIGNEE_KINDS)}")
+        if candidates is None and prefer:
+            first = [replace(s, in_document=True) for s in self.suggest(text, k, candidates=prefer, kinds=kinds)]
+            taken = {unit_key(s.unit) for s in first}
+            rest = [s for s in self.suggest(text, k + len(taken), kinds=kinds) if unit_key(s.unit) not in taken]
+            return (first + rest)[:k]
         similarity = self._similarity(text)
         per_unit: dict[str, list[tuple[float, int]]] = {}
         for index in similarity.argsort()[::-1][:400]:
@@ -175,6 +189,16 @@ class AssigneeSuggester(Persisted):
         return sorted(out, key=lambda s: -s.score)[:k]
 
 
+def document_units(document: Document, besides: Task | None = None) -> list[str]:
+    """The lead and support units of ``document``'s tasks other than ``besides``, in reading order, but not its issuer
+    (who assigns the work): the units a draft names, to ``prefer`` when suggesting a lead for ``besides``
+    (``benchmarks/suggest_in_document.py`` measures it)."""
+    issuers = {unit_key(name) for name in (document.document.issuer, document.document.parent_issuer) if name}
+    return list(dict.fromkeys(unit for task in document.tasks if task is not besides
+                              for unit in task.lead_units + task.support_units
+                              if unit and unit_key(unit) not in issuers))
+
+
 def default_suggester() -> AssigneeSuggester:
     model = AssigneeSuggester.shipped("suggest-*.joblib")
     if model is None:
@@ -183,7 +207,7 @@ def default_suggester() -> AssigneeSuggester:
 
 
 def suggest(text: str, k: int = 5, candidates: list[str] | None = None,
-            kinds: Collection[str] | None = None) -> list[Suggestion]:
+            kinds: Collection[str] | None = None, prefer: list[str] | None = None) -> list[Suggestion]:
     """Rank lead units for a draft task text with the shipped model (see AssigneeSuggester); ``kinds=("unit",
-    "office")`` leaves out persons named in past tasks."""
-    return default_suggester().suggest(text, k=k, candidates=candidates, kinds=kinds)
+    "office")`` leaves out persons named in past tasks; ``prefer`` ranks the units the draft names first."""
+    return default_suggester().suggest(text, k=k, candidates=candidates, kinds=kinds, prefer=prefer)

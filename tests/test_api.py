@@ -134,6 +134,25 @@ def test_extract_marks_and_suggestions_on_a_draft(client) -> None:
     assert t3["lead_named"] and t3["urgent"] and t3["deadline"] == "2026-04-30"
 
 
+def test_suggestions_prefer_the_units_the_draft_names(client) -> None:
+    """Without a candidate list, a task without a named lead gets the units the draft's other tasks name first
+    (``in_document``), then the best of all units; with one, only the candidates."""
+    t1, t2, t3 = _extract(client, NOTICE, k=5)["tasks"]
+    named = {u for t in (t1, t3) for u in t["lead_units"] + t["support_units"]}
+    assert named == {"Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường"}
+    flags = [s["in_document"] for s in t2["suggestions"]]
+    assert len(flags) == 5 and flags == [True, True, True, False, False]
+    assert {s["unit"] for s in t2["suggestions"][:3]} == named
+    assert not {s["unit"] for s in t2["suggestions"][3:]} & named
+    restricted = _extract(client, NOTICE, k=5, candidates=["Sở Công Thương"])["tasks"][1]["suggestions"]
+    assert [(s["unit"], s["in_document"]) for s in restricted] == [("Sở Công Thương", False)]
+    text = "Tổng hợp, báo cáo tình hình giải ngân vốn đầu tư công"
+    preferred = client.post("/suggest", json={"text": text, "k": 3, "prefer": ["Ban Không Có"]}).json()["suggestions"]
+    assert [s["in_document"] for s in preferred] == [True, False, False] and preferred[0]["unit"] == "Ban Không Có"
+    plain = client.post("/suggest", json={"text": text, "k": 2}).json()["suggestions"]
+    assert [s["unit"] for s in preferred[1:]] == [s["unit"] for s in plain]
+
+
 def test_inserting_a_suggested_unit_names_the_lead(client) -> None:
     """What the page's one-click insertion does: "Giao <unit> chủ trì " before the task's text."""
     task = _extract(client, NOTICE)["tasks"][1]

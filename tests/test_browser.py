@@ -187,6 +187,16 @@ def test_drafting_page(page, server_url: str) -> None:
     assert rows[1]["lead_units"] == unit and rows[0]["main_action"] == "review"
     assert rows[1]["references"] == "Nghị định số 99/2021/NĐ-CP ngày 11/11/2021 của Chính phủ"
 
+    # without a candidate list, the units the draft's other tasks name come first, marked as such
+    page.locator("#candidates").fill("")
+    page.locator("#draft").fill(NOTICE)
+    page.wait_for_function(READY)
+    buttons = page.locator('.task-card[data-task-id="T02"] button.suggestion')
+    assert buttons.count() == 3
+    first = buttons.first
+    assert first.get_attribute("data-unit") in {"Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường"}
+    assert "trong văn bản" in first.text_content() and "nhiệm vụ khác" in first.get_attribute("title")
+
     # offline: nothing but this server was asked for anything
     assert page.requests_seen and all(url.startswith((server_url, "blob:", "data:")) for url in page.requests_seen)
 

@@ -7,7 +7,7 @@ import pytest
 from pipeline.classify import ActionTypeClassifier, default_model_path, predict_actions
 from pipeline.models import ACTION_TYPES
 from pipeline.suggester import AssigneeSuggester, suggest
-from tests.conftest import ROOT
+from tests.conftest import DRAFT_NOTICE, ROOT
 
 
 def test_shipped_action_model_predicts_ordered_labels():
@@ -66,6 +66,28 @@ def test_suggestions_say_their_kind_and_kinds_filters_them():
     assert [s.unit for s in restricted] == ["Sở Công Thương"]
     with pytest.raises(ValueError, match="unknown kind"):
         model.suggest("Kiểm tra", kinds=["people"])
+
+
+def test_suggestions_prefer_the_units_the_document_names_elsewhere():
+    """``prefer`` (``document_units`` of the draft, the task itself left out) ranks those units first, kinds applied,
+    and fills k from all units without repeating one; ``pipeline.suggest`` passes ``kinds`` and ``prefer`` on."""
+    import pipeline
+    from pipeline import extract_text
+    from pipeline.suggester import document_units
+
+    model = AssigneeSuggester().fit(
+        ["Tổ chức kiểm tra kho vật liệu nổ", "Kiểm tra kho vật liệu nổ công nghiệp", "Kiểm tra an toàn kho mìn",
+         "Lập biên bản kiểm tra kho"],
+        [["Nguyễn Thị Loan"], ["Sở Công Thương"], ["Giám đốc Sở Công Thương"], ["Công an tỉnh"]])
+    ranked = model.suggest("Kiểm tra kho vật liệu nổ", k=3, prefer=["Công an tỉnh", "Nguyễn Thị Loan"],
+                           kinds=("unit", "office"))
+    assert [(s.unit, s.in_document) for s in ranked] == [
+        ("Công an tỉnh", True), ("Sở Công Thương", False), ("Giám đốc Sở Công Thương", False)]
+    doc = extract_text(DRAFT_NOTICE, doc_id="draft")
+    assert document_units(doc, besides=doc.tasks[1]) == ["Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường"]
+    assert document_units(doc, besides=doc.tasks[0]) == ["Sở Nông nghiệp và Môi trường"]  # not the issuer
+    first = pipeline.suggest(doc.tasks[1].text, k=4, kinds=["unit"], prefer=document_units(doc, doc.tasks[1]))
+    assert [s.in_document for s in first] == [True, True, True, False] and all(s.kind == "unit" for s in first)
 
 
 def test_shipped_suggester_without_persons():

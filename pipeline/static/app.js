@@ -324,10 +324,12 @@
       button.disabled = stale;
       button.append(document.createTextNode(s.unit + " "));
       if (s.kind === "office") button.append(el("small", null, "chức danh "));  // a title, not a unit
+      if (s.in_document) button.append(el("small", "in-document", "trong văn bản "));  // named by another task
       button.append(el("small", null, s.score.toFixed(2).replace(".", ",")));
       const evidence = s.evidence.map((e) => "• " + e.text.slice(0, 140)).join("\n");
-      button.title = (s.seen_in_training ? "Nhiệm vụ tương tự đã giao cho đơn vị này:\n" + evidence
-        : "Đơn vị chưa có trong dữ liệu đã học; điểm ước lượng theo tên.");
+      button.title = (s.in_document ? "Đơn vị đã nêu ở nhiệm vụ khác của văn bản.\n" : "")
+        + (s.seen_in_training ? "Nhiệm vụ tương tự đã giao cho đơn vị này:\n" + evidence
+          : "Đơn vị chưa có trong dữ liệu đã học; điểm ước lượng theo tên.");
       button.addEventListener("click", () => insertUnit(task, s.unit));
       box.append(button);
     }
