@@ -88,6 +88,9 @@ SEPARATOR = re.compile(r"\s*([-_=]{3,})\s*")
 SIGNATURE_START = re.compile(r"\**(?:TM|KT|TL|TUQ)\.\s*")  # after markdown emphasis too
 LOOK_BACK = 120
 """How far back from a possible break its tests read (the last word, a short heading)."""
+TITLE_CHARS = 60
+"""A title line longer than this is not read as one (``structure``): a document type followed by a long upper-case
+subject gets a line of its own."""
 NUMBERED_HEADING = re.compile(ENUMERATOR.pattern + r"[^\W\d_][^.,;:!?]{0,80}")
 """A numbered heading run into its first item: short, no punctuation."""
 BREAK_BEFORE = r"""(?P<item>ENUMERATOR(?=[^\W\d_])                          # I.  1.  1.2.  2)
@@ -155,7 +158,7 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
     a list marker after a sentence's end, an upper-case heading ("I. KẾT QUẢ KIỂM TRA 1. Đối với ...") or a short
     numbered heading ("1. Các phòng và đơn vị - Các phòng, đơn vị rà soát ...")?"""
     before = line[max(0, start - LOOK_BACK):start]  # bounded: a line may be a whole document
-    if not before.strip() or not before[-1].isspace():
+    if not before.strip() or not (before[-1].isspace() or before[-1] == "|"):  # "|": a table cell's edge
         return False
     if match.lastgroup == "upper":  # the issuer's second line, after the motto
         return match.group().isupper()
@@ -187,9 +190,12 @@ def _after_title(piece: str) -> list[str]:
     else:
         return [piece]
     words = piece.split(" ")
+    opening = end
     while end < len(words) and (not words[end] or words[end].isupper()):
         end += 1
     head, rest = " ".join(words[:end]).strip(), " ".join(words[end:]).strip()
+    if title and title.lastgroup == "title" and len(head) > TITLE_CHARS:  # "THÔNG TƯ" / "BAN HÀNH QUY CHUẨN ..."
+        return [line for line in (" ".join(words[:opening]), " ".join(words[opening:end]).strip(), rest) if line]
     return [head, rest] if rest else [head]
 
 
@@ -197,7 +203,10 @@ def _issuer_lines(piece: str) -> list[str]:
     """The issuer's lines of a header run together ("UBND TỈNH LÀO CAI SỞ CÔNG THƯƠNG"), one per unit: a new line
     at each unit head in capitals (``data/unit_heads.txt``) that follows two words or more ("ĐOÀN THANH TRA" is one)."""
     starts = [0]
+    mottos = [m.span() for m in MOTTO_IN_LINE.finditer(piece)]
     for match in _unit_head().finditer(piece):
+        if any(a < match.start() < b for a, b in mottos):  # the "HỘI" of "CỘNG HÒA XÃ HỘI ..." opens no unit
+            continue
         if len(piece[starts[-1]:match.start()].split()) >= 2:
             starts.append(match.start())
     return [piece[a:b].strip() for a, b in pairwise([*starts, len(piece)])]

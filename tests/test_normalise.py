@@ -190,6 +190,20 @@ def test_ordinal_items_break_and_cross_references_do_not():
     assert sum(s == ["Phụ", "lục"] for s in starts) == 1 and not any(s[0] == "Điều" for s in starts)
 
 
+def test_a_header_table_run_together_keeps_its_issuer(corpus):
+    """A Thông tư whose header is a table of cells ("|BỘ CÔNG THƯƠNG |CỘNG HÒA XÃ HỘI ...") pasted as one line: the
+    motto breaks off at the cell's edge, so the issuer is the ministry, not "Hội chủ nghĩa Việt Nam"; and its title,
+    "THÔNG TƯ" run into a long upper-case subject, gets a line of its own, so it is read as a Thông tư."""
+    from pipeline import extract_text
+
+    text = (corpus / "laocai" / "kho-vlncn-sct-vn__TT-32-2019-BCT_QCVN-01-2019.txt").read_text(encoding="utf-8")
+    assert text.lstrip().startswith("|BỘ CÔNG THƯƠNG")
+    intact, pasted = (extract_text(t, doc_id="x").document for t in (text, _run_together(text)))
+    fields = ("doc_type", "issuer", "symbol", "issued_date", "subject")
+    assert [getattr(pasted, f) for f in fields] == [getattr(intact, f) for f in fields]
+    assert (intact.doc_type, intact.issuer) == ("Thông tư", "Bộ Công Thương")
+
+
 def test_no_line_of_the_real_corpus_is_broken_again(corpus):
     """Restoring line breaks is for text that lost them: no line of ../shared/corpus is touched."""
     from pipeline.normalise import _restore_breaks
@@ -257,6 +271,8 @@ def test_a_closing_run_together_gives_the_signer_title_a_line(closing: str, line
     ("SỞ CÔNG THƯƠNG LÀO CAI ĐOÀN KIỂM TRA", ["SỞ CÔNG THƯƠNG LÀO CAI", "ĐOÀN KIỂM TRA"]),
     ("ỦY BAN NHÂN DÂN TỈNH LÀO CAI", ["ỦY BAN NHÂN DÂN TỈNH LÀO CAI"]),
     ("ĐOÀN THANH TRA LIÊN NGÀNH", ["ĐOÀN THANH TRA LIÊN NGÀNH"]),  # one unit: a head after one word opens none
+    ("BỘ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",  # the motto's "HỘI" is no "Hội ..." unit
+     ["BỘ CÔNG THƯƠNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]),
 ])
 def test_an_issuer_run_together_gets_a_line_per_unit(header: str, lines: list[str]) -> None:
     from pipeline.normalise import _issuer_lines
