@@ -105,11 +105,12 @@ BREAK_BEFORE = r"""(?P<item>ENUMERATOR(?=[^\W\d_])                          # I.
       | (?P<title>(?:TITLES)(?=\s+[A-ZĐ]))                                      # BÁO CÁO Kết quả ...
       | (?<=VIỆT\sNAM\s)(?P<upper>[A-ZĐ]\S*)                                    # the issuer's second line
       | (?P<name>(?:SURNAMES)(?:\s+(?!Phụ\s+lục)[A-ZĐ][^\W\d_]*){1,3}(?=\s|$))  # the signer's name
+      | (?P<signtitle>(?:SIGNER_ROLES)(?=\s))                                 # GIÁM ĐỐC (and a name)
     """
 """Where text that lost its line breaks is broken again: before a list marker that follows a sentence's end or an
 upper-case heading, and before the set phrases of a header and a closing. A template (verbose regex) that
 :func:`_break_pattern` completes: ENUMERATOR, MOTTO (:data:`MOTTO_IN_LINE`), TITLES (the document types in upper
-case), SURNAMES (``data/person_surnames.txt``)."""
+case), SURNAMES (``data/person_surnames.txt``), SIGNER_ROLES (``data/signer_titles.txt``)."""
 
 
 def _restore_breaks(lines: list[str]) -> list[str]:
@@ -120,7 +121,7 @@ def _restore_breaks(lines: list[str]) -> list[str]:
         if len(line) < RUN_TOGETHER_CHARS and not with_header:
             out.append(line)
             continue
-        cuts = [0]
+        cuts, breaks = [0], 0
         for match in _break_pattern().finditer(line):
             start = match.start()
             while start and line[start - 1] == "*":  # before markdown emphasis ("**TL. GIÁM ĐỐC**")
@@ -128,8 +129,11 @@ def _restore_breaks(lines: list[str]) -> list[str]:
             since = line[cuts[-1]:start] if start - cuts[-1] <= LOOK_BACK else ""
             if _breaks_before(line, match, start, since):
                 cuts.append(start)
+                breaks += 1
+                if match.lastgroup == "name" and (end := _name_end(match)) < len(line.rstrip()):
+                    cuts.append(end)  # what follows a signer's name is no part of it (an appendix, a page)
         spacing = 0 if with_header else len(line) / RUN_TOGETHER_SPACING  # a header run in: text run together
-        if len(cuts) - 1 < max(RUN_TOGETHER_MARKERS, spacing):  # cuts[0] is the start
+        if breaks < max(RUN_TOGETHER_MARKERS, spacing):
             out.append(line)
             continue
         carried = ""  # a bare bullet ("-") cut off its item: it opens the next piece
@@ -164,6 +168,10 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
         return match.group().isupper()
     if match.lastgroup == "name":  # a signer after the title of the signature (upper case)
         return before.rstrip().split()[-1].isupper()
+    if match.lastgroup == "signtitle":  # a closing without TM./KT.: "... Lưu: VT. GIÁM ĐỐC Hoàng Chí Hiền"
+        previous = before.rstrip()
+        return (previous[-1] in ".;:)" and not SIGNATURE_START.fullmatch(previous.split()[-1])
+                and _name_follows(line, match.end()))
     previous = before.rstrip()
     if match.lastgroup == "opener":  # a sentence or a part opens here, not a word inside one ("chi tiết tại Phụ lục 2")
         return previous[-1] in ".;:!?…)" or not previous.split()[-1][0].islower()
@@ -176,6 +184,24 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
         return True
     heading = since.strip()
     return bool(NUMBERED_HEADING.fullmatch(heading))
+
+
+def _name_end(match: re.Match[str]) -> int:
+    """Where a signer's name matched by ``name`` ends: without the upper-case words of what follows it
+    ("Hoàng Văn Thuân PHÂN CÔNG ..." ends at "Thuân")."""
+    words = list(re.finditer(r"\S+", match.group()))
+    while len(words) > 2 and words[-1].group().isupper():
+        words.pop()
+    return match.start() + words[-1].end()
+
+
+def _name_follows(line: str, at: int) -> bool:
+    """Does a signer's name follow the upper-case title that ends at ``at`` (its other upper-case words between)?"""
+    rest = line[at:at + LOOK_BACK].split()
+    while rest and len(rest[0]) > 1 and rest[0].isupper():
+        rest.pop(0)
+    name = _break_pattern().match(" ".join(rest[:4]))
+    return bool(name) and name.lastgroup == "name"
 
 
 def _after_title(piece: str) -> list[str]:
@@ -243,7 +269,8 @@ def _signer_title() -> re.Pattern[str]:
 def _break_pattern() -> re.Pattern[str]:
     parts = {"ENUMERATOR": ENUMERATOR.pattern, "MOTTO": MOTTO_IN_LINE.pattern,
              "TITLES": alternation(tuple(name.upper() for name in doc_type_names())),
-             "SURNAMES": alternation(data_words("person_surnames.txt"))}
+             "SURNAMES": alternation(data_words("person_surnames.txt")),
+             "SIGNER_ROLES": alternation(data_words("signer_titles.txt"))}
     return re.compile(re.sub("|".join(parts), lambda m: parts[m.group()], BREAK_BEFORE), re.VERBOSE)
 
 

@@ -204,6 +204,21 @@ def test_a_header_table_run_together_keeps_its_issuer(corpus):
     assert (intact.doc_type, intact.issuer) == ("Thông tư", "Bộ Công Thương")
 
 
+def test_a_closing_without_prefix_and_an_appendix_after_the_name_are_broken_off():
+    """"... Lưu: VT. GIÁM ĐỐC Hoàng Chí Hiền" (no TM./KT.) gives the title and the name lines of their own, and a
+    name run into the upper-case title of an appendix ("Hoàng Văn Thuân PHÂN CÔNG NHIỆM VỤ ...") ends at the name."""
+    from pipeline.normalise import _restore_breaks
+
+    body = "Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo điều hành trong lĩnh vực công nghiệp. " * 5
+    line = ("I. KẾT QUẢ " + body + "II. NHIỆM VỤ " + body + "1. Sở Công Thương rà soát. " + body
+            + "2. Sở Tài chính bố trí kinh phí. " + body
+            + "Nơi nhận: - Như trên; - Lưu: VT, CN. GIÁM ĐỐC Hoàng Chí Hiền")
+    assert [p for p in _restore_breaks([line]) if p][-3:] == ["- Lưu: VT, CN.", "GIÁM ĐỐC", "Hoàng Chí Hiền"]
+    line = line.replace("GIÁM ĐỐC Hoàng Chí Hiền", "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Hoàng Văn Thuân PHÂN CÔNG NHIỆM VỤ")
+    pieces = [p for p in _restore_breaks([line]) if p]
+    assert pieces[-4:] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Hoàng Văn Thuân", "PHÂN CÔNG NHIỆM VỤ"]
+
+
 def test_no_line_of_the_real_corpus_is_broken_again(corpus):
     """Restoring line breaks is for text that lost them: no line of ../shared/corpus is touched."""
     from pipeline.normalise import _restore_breaks
