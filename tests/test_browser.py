@@ -196,6 +196,8 @@ def test_drafting_page(page, server_url: str) -> None:
     first = buttons.first
     assert first.get_attribute("data-unit") in {"Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường"}
     assert "trong văn bản" in first.text_content() and "nhiệm vụ khác" in first.get_attribute("title")
+    page.locator('.task-card[data-task-id="T02"]').hover()
+    page.screenshot(path=str(ARTIFACTS / "drafting-document-units.png"), full_page=True)
 
     # offline: nothing but this server was asked for anything
     assert page.requests_seen and all(url.startswith((server_url, "blob:", "data:")) for url in page.requests_seen)
