@@ -95,12 +95,8 @@ class AssigneeSuggester(Persisted):
         without ``candidates``, the best of ``prefer`` first (``in_document``), then the best of all units."""
         if kinds is not None and (unknown := set(kinds) - set(ASSIGNEE_KINDS)):
             raise ValueError(f"unknown kind(s) {sorted(unknown)}: choose from {', '.join(ASSIGNEE_KINDS)}")
-        if candidates is None and prefer:
-            first = [replace(s, in_document=True) for s in self.suggest(text, k, candidates=prefer, kinds=kinds)]
-            taken = {unit_key(s.unit) for s in first}
-            rest = [s for s in self.suggest(text, k + len(taken), kinds=kinds) if unit_key(s.unit) not in taken]
-            return (first + rest)[:k]
-        similarity = self._similarity(text)
+        draft = self._vector(text)
+        similarity = self._similarity(draft)
         per_unit: dict[str, list[tuple[float, int]]] = {}
         for index in similarity.argsort()[::-1][:400]:
             if similarity[index] <= 0:
@@ -109,45 +105,49 @@ class AssigneeSuggester(Persisted):
                 per_unit.setdefault(key, []).append((float(similarity[index]), int(index)))
         scored = {key: self._score(hits) for key, hits in per_unit.items()}
         if candidates is not None:
-            if kinds is not None:
-                candidates = [name for name in candidates if assignee_kind(name) in kinds]
-            return self._rank_candidates(text, candidates, scored, per_unit, k)
-        ranked = sorted(scored.items(), key=lambda item: -item[1])
-        out = []
-        for key, score in ranked:
+            return self._rank_candidates(draft, self._of_kinds(candidates, kinds), scored, per_unit, k)
+        out = [replace(s, in_document=True)
+               for s in self._rank_candidates(draft, self._of_kinds(prefer or [], kinds), scored, per_unit, k)]
+        taken = {unit_key(s.unit) for s in out}
+        for key, score in sorted(scored.items(), key=lambda item: -item[1]):
+            if len(out) >= k:
+                break
             name = self.names_[key]
             kind = assignee_kind(name)
-            if kinds is None or kind in kinds:
+            if key not in taken and (kinds is None or kind in kinds):
                 out.append(Suggestion(name, round(score, 4), self._evidence(per_unit[key], key), kind=kind))
-                if len(out) == k:
-                    break
         return out
 
-    def _similarity(self, text: str):
-        """Cosine similarity of ``text`` to every past task (TF-IDF rows are L2-normalised).
+    @staticmethod
+    def _of_kinds(names: list[str], kinds: Collection[str] | None) -> list[str]:
+        return names if kinds is None else [name for name in names if assignee_kind(name) in kinds]
 
-        The draft's TF-IDF vector is built here from the fitted vocabulary and idf (the same
-        sublinear-tf, L2-normalised weighting as the vectorizer) without scikit-learn's per-call
-        input checks, which cost more than the product on the request path.
-        """
+    def _vector(self, text: str) -> dict[int, float]:
+        """The TF-IDF vector of ``text`` over the fitted vocabulary, as {column: weight}: the vectorizer's own
+        sublinear-tf, L2-normalised weighting, without scikit-learn's per-call input checks (which cost more than
+        the rest on the request path)."""
         import numpy as np
 
-        if getattr(self, "columns_", None) is None:
-            self.columns_ = self.matrix_.T.tocsr()  # transposed once, not per request
         vocabulary, idf = self.vectorizer_.vocabulary_, self.vectorizer_.idf_
         counts: dict[int, int] = {}
         for gram in self._analyze(text):
             if (column := vocabulary.get(gram)) is not None:
                 counts[column] = counts.get(column, 0) + 1
-        similarity = np.zeros(self.columns_.shape[1])
-        if not counts:
-            return similarity
         weights = {c: (1.0 + np.log(n)) * idf[c] for c, n in counts.items()}
         norm = float(np.sqrt(sum(w * w for w in weights.values())))
+        return {c: float(w / norm) for c, w in weights.items()} if norm else {}
+
+    def _similarity(self, draft: dict[int, float]):
+        """Cosine similarity of a draft's vector (:meth:`_vector`) to every past task (rows are L2-normalised)."""
+        import numpy as np
+
+        if getattr(self, "columns_", None) is None:
+            self.columns_ = self.matrix_.T.tocsr()  # transposed once, not per request
+        similarity = np.zeros(self.columns_.shape[1])
         indptr, indices, data = self.columns_.indptr, self.columns_.indices, self.columns_.data
-        for column, weight in weights.items():
+        for column, weight in draft.items():
             start, end = indptr[column], indptr[column + 1]
-            similarity[indices[start:end]] += (weight / norm) * data[start:end]
+            similarity[indices[start:end]] += weight * data[start:end]
         return similarity
 
     def _distinct(self, hits: list[tuple[float, int]]) -> list[tuple[float, int]]:
@@ -168,25 +168,28 @@ class AssigneeSuggester(Persisted):
     def _evidence(self, hits: list[tuple[float, int]], key: str) -> tuple[Evidence, ...]:
         return tuple(Evidence(self.texts_[i], self.names_[key], round(s, 4)) for s, i in self._distinct(hits)[:3])
 
-    def _rank_candidates(self, text: str, candidates: list[str], scored: dict[str, float],
+    def _rank_candidates(self, draft: dict[int, float], candidates: list[str], scored: dict[str, float],
                          per_unit: dict[str, list[tuple[float, int]]], k: int) -> list[Suggestion]:
-        from sklearn.metrics.pairwise import linear_kernel
-
-        draft = self.vectorizer_.transform([text])
-        out = []
+        best_by_word: dict[str, float] = {}  # a known unit's score under each word of its name
+        ranked: list[tuple[float, str, str | None]] = []  # score, name, key when seen
         for name in dict.fromkeys(candidates):
             key = unit_key(name)
             if key in scored:
-                out.append(Suggestion(name, round(scored[key], 4), self._evidence(per_unit[key], key),
-                                      kind=assignee_kind(name)))
+                ranked.append((scored[key], name, key))
                 continue
             # unseen: the best-scoring known unit sharing its name's words, discounted, plus name overlap
+            if not best_by_word:
+                for other, score in scored.items():
+                    for word in other.split():
+                        best_by_word[word] = max(score, best_by_word.get(word, 0.0))
             words = set(key.split()) - {"sở", "ban", "phòng", "ủy", "nhân", "dân", "tỉnh", "các"}
-            related = [s for other, s in scored.items() if words and words & set(other.split())]
-            name_match = float(linear_kernel(draft, self.vectorizer_.transform([name]))[0][0])
-            out.append(Suggestion(name, round(0.5 * max(related, default=0.0) + 0.2 * name_match, 4),
-                                  seen_in_training=False, kind=assignee_kind(name)))
-        return sorted(out, key=lambda s: -s.score)[:k]
+            related = max((best_by_word.get(word, 0.0) for word in words), default=0.0)
+            name_match = sum(weight * draft.get(column, 0.0) for column, weight in self._vector(name).items())
+            ranked.append((0.5 * related + 0.2 * name_match, name, None))
+        ranked.sort(key=lambda item: -round(item[0], 4))
+        return [Suggestion(name, round(score, 4), self._evidence(per_unit[key], key), kind=assignee_kind(name))
+                if key else Suggestion(name, round(score, 4), seen_in_training=False, kind=assignee_kind(name))
+                for score, name, key in ranked[:k]]
 
 
 def document_units(document: Document, besides: Task | None = None) -> list[str]:
