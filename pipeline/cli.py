@@ -248,7 +248,10 @@ def train_command(corpus: Path, out_dir: Path, stamp: str | None) -> None:
 
 
 @main.command("suggest")
-@click.argument("text")
+@click.argument("text", required=False)
+@click.option("--draft", "draft", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A draft notice: suggest leads for each of its tasks that names none, the units its other "
+                   "tasks name first (as the drafting page does).")
 @click.option("-k", "k", default=5, show_default=True, help="How many units.")
 @click.option("--candidate", "candidates", multiple=True, help="Restrict to these units (repeatable).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(ASSIGNEE_KINDS),
@@ -257,13 +260,19 @@ def train_command(corpus: Path, out_dir: Path, stamp: str | None) -> None:
 @click.option("--prefer", "prefer", multiple=True,
               help="Units the rest of the draft names: ranked first, the rest from all units (repeatable).")
 @click.option("--json", "as_json", is_flag=True)
-def suggest_command(text: str, k: int, candidates: tuple[str, ...], kinds: tuple[str, ...], prefer: tuple[str, ...],
-                    as_json: bool) -> None:
-    """Rank lead units for a draft task TEXT, with the past tasks behind each suggestion."""
+def suggest_command(text: str | None, draft: Path | None, k: int, candidates: tuple[str, ...], kinds: tuple[str, ...],
+                    prefer: tuple[str, ...], as_json: bool) -> None:
+    """Rank lead units for a draft task TEXT (or for the tasks of a --draft file that name no lead), with the past
+    tasks behind each suggestion."""
     from dataclasses import asdict
 
     from pipeline.suggester import suggest
 
+    if (text is None) == (draft is None):
+        raise click.UsageError("give either a task TEXT or --draft FILE")
+    if draft is not None:
+        _suggest_for_draft(draft, k, list(candidates) or None, list(kinds) or None, as_json)
+        return
     ranked = suggest(text, k=k, candidates=list(candidates) or None, kinds=kinds or None, prefer=list(prefer) or None)
     if as_json:
         click.echo(json.dumps([asdict(s) for s in ranked], ensure_ascii=False, indent=1))
@@ -278,6 +287,31 @@ def suggest_command(text: str, k: int, candidates: tuple[str, ...], kinds: tuple
         click.echo(f"{rank}. {s.unit}  {s.score:.3f}{note}")
         for e in s.evidence[:2]:
             click.echo(f"     ~ {e.similarity:.2f}  {e.text[:100]}")
+
+
+def _suggest_for_draft(path: Path, k: int, candidates: list[str] | None, kinds: list[str] | None,
+                       as_json: bool) -> None:
+    """The drafting page's suggestions for a draft file: its tasks without a named lead, each with k units."""
+    from pipeline.read import ReadError, read_file
+    from pipeline.serve import analyse
+
+    try:
+        result = analyse(read_file(path), candidates, k, draft=True, doc_id=path.stem, kinds=kinds)
+    except ReadError as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    open_tasks = [t for t in result["tasks"] if not t["lead_named"]]
+    if as_json:
+        click.echo(json.dumps([{"task_id": t["task_id"], "text": t["text"], "lead_units": t["lead_units"],
+                                "suggestions": t["suggestions"]} for t in open_tasks], ensure_ascii=False, indent=1))
+        return
+    if not open_tasks:
+        click.echo(f"every task of {path.name} ({len(result['tasks'])}) names its lead", err=True)
+    for task in open_tasks:
+        click.echo(f"{task['task_id']}  {task['text'][:100]}")
+        for rank, s in enumerate(task["suggestions"], 1):
+            note = "  (named in the draft)" if s["in_document"] else ""
+            note += "" if s["seen_in_training"] else "  (not seen in training)"
+            click.echo(f"  {rank}. {s['unit']}  {s['score']:.3f}{note}")
 
 
 @main.command("sql")

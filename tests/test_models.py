@@ -232,3 +232,26 @@ def test_silver_tasks_come_from_working_documents_only(corpus, tmp_path):
         (folder / f"{name}.txt").symlink_to(corpus / "laocai" / f"{name}.txt")
     kept = [doc.document.doc_type for doc in working_documents(tmp_path, exclude=set())]
     assert kept == ["Công văn"]
+
+
+def test_cli_suggests_leads_for_the_open_tasks_of_a_draft(tmp_path):
+    """`nhiemvu suggest --draft FILE`: the tasks that name no lead, each with the draft's own units first."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    draft = tmp_path / "draft.txt"
+    draft.write_text(DRAFT_NOTICE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["suggest", "--draft", str(draft), "-k", "4", "--json"])
+    assert result.exit_code == 0, result.output
+    (task,) = json.loads(result.output)
+    assert task["task_id"] == "T02" and task["text"].startswith("Tổng hợp, báo cáo tình hình giải ngân")
+    assert [s["in_document"] for s in task["suggestions"]] == [True, True, True, False]
+    plain = CliRunner().invoke(main, ["suggest", "--draft", str(draft), "-k", "3"])
+    assert plain.exit_code == 0 and plain.output.count("(named in the draft)") == 3
+    both = CliRunner().invoke(main, ["suggest", "Rà soát", "--draft", str(draft)])
+    assert both.exit_code == 2 and "either a task TEXT or --draft FILE" in both.output
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    failed = CliRunner().invoke(main, ["suggest", "--draft", str(binary)])
+    assert failed.exit_code == 1 and "scan.txt" in failed.output
