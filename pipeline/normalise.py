@@ -29,6 +29,8 @@ from itertools import pairwise
 from pipeline.lexicon import alternation, data_words, doc_type_names
 from pipeline.tables import find_tables
 
+ORDINAL_ITEM = r"(?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:]"
+"""An item opened by an ordinal: "Hai là, giao Sở ..."."""
 LIST_MARKER = re.compile(
     r"""^\s*(?:
         [-–—+•*○●▪■►✓]\s*\S            # bullets
@@ -39,7 +41,7 @@ LIST_MARKER = re.compile(
       | [IVXLC]{1,6}\s?[.)]\s           # I. II)
       | (?:Điều|Phần|Mục|Chương)\s+[\dIVXLC]+\b
       | (?:Nơi\s+nhận|Kính\s+gửi|Căn\s+cứ)\b
-      | (?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:]   # "Hai là, giao Sở ..."
+      | """ + ORDINAL_ITEM + r"""
     )""",
     re.VERBOSE,
 )
@@ -95,7 +97,7 @@ NUMBERED_HEADING = re.compile(ENUMERATOR.pattern + r"[^\W\d_][^.,;:!?]{0,80}")
 """A numbered heading run into its first item: short, no punctuation."""
 BREAK_BEFORE = r"""(?P<item>ENUMERATOR(?=[^\W\d_])                          # I.  1.  1.2.  2)
           | [a-zđ]\)\s+(?=\S)                                               # a)
-          | (?:Một|Hai|Ba|Bốn|Năm|Sáu|Bảy|Tám|Chín|Mười)\s+là\s*[,:]           # Hai là, ...
+          | ORDINAL                                                          # Hai là, ...
           | [-–•+]\s*(?=[^\W\d_]))                                           # - bullet
       | (?P<phrase>(?:Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ|Thực\s+hiện|Trên\s+đây\s+là|V/v
           |(?:Sáng\s+|Chiều\s+|Tối\s+)?[Nn]gày\s+\d{1,2}/\d{1,2}/\d{4},|(?:TM|KT|TL|TUQ)\.\s*[A-ZĐ])
@@ -109,8 +111,9 @@ BREAK_BEFORE = r"""(?P<item>ENUMERATOR(?=[^\W\d_])                          # I.
     """
 """Where text that lost its line breaks is broken again: before a list marker that follows a sentence's end or an
 upper-case heading, and before the set phrases of a header and a closing. A template (verbose regex) that
-:func:`_break_pattern` completes: ENUMERATOR, MOTTO (:data:`MOTTO_IN_LINE`), TITLES (the document types in upper
-case), SURNAMES (``data/person_surnames.txt``), SIGNER_ROLES (``data/signer_titles.txt``)."""
+:func:`_break_pattern` completes: ENUMERATOR, ORDINAL (:data:`ORDINAL_ITEM`), MOTTO (:data:`MOTTO_IN_LINE`),
+TITLES (the document types in upper case), SURNAMES (``data/person_surnames.txt``), SIGNER_ROLES
+(``data/signer_titles.txt``)."""
 
 
 def _restore_breaks(lines: list[str]) -> list[str]:
@@ -267,7 +270,7 @@ def _signer_title() -> re.Pattern[str]:
 
 @cache
 def _break_pattern() -> re.Pattern[str]:
-    parts = {"ENUMERATOR": ENUMERATOR.pattern, "MOTTO": MOTTO_IN_LINE.pattern,
+    parts = {"ENUMERATOR": ENUMERATOR.pattern, "ORDINAL": ORDINAL_ITEM, "MOTTO": MOTTO_IN_LINE.pattern,
              "TITLES": alternation(tuple(name.upper() for name in doc_type_names())),
              "SURNAMES": alternation(data_words("person_surnames.txt")),
              "SIGNER_ROLES": alternation(data_words("signer_titles.txt"))}

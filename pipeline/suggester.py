@@ -193,13 +193,17 @@ class AssigneeSuggester(Persisted):
 
 
 def document_units(document: Document, besides: Task | None = None) -> list[str]:
-    """The lead and support units of ``document``'s tasks other than ``besides``, in reading order, but not its issuer
-    (who assigns the work): the units a draft names, to ``prefer`` when suggesting a lead for ``besides``
-    (``benchmarks/suggest_in_document.py`` measures it)."""
-    issuers = {unit_key(name) for name in (document.document.issuer, document.document.parent_issuer) if name}
-    return list(dict.fromkeys(unit for task in document.tasks if task is not besides
-                              for unit in task.lead_units + task.support_units
-                              if unit and unit_key(unit) not in issuers))
+    """The lead and support units of ``document``'s tasks other than ``besides``, in reading order, each unit once
+    (by :func:`unit_key`) and not its issuer (who assigns the work): the units a draft names, to ``prefer`` when
+    suggesting a lead for ``besides`` (``benchmarks/suggest_in_document.py`` measures it)."""
+    seen = {unit_key(name) for name in (document.document.issuer, document.document.parent_issuer) if name}
+    units = []
+    for task in document.tasks:
+        for unit in (task.lead_units + task.support_units) if task is not besides else []:
+            if unit and (key := unit_key(unit)) not in seen:  # "UBND tỉnh" once with "Ủy ban nhân dân tỉnh"
+                seen.add(key)
+                units.append(unit)
+    return units
 
 
 def default_suggester() -> AssigneeSuggester:

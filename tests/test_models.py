@@ -86,6 +86,10 @@ def test_suggestions_prefer_the_units_the_document_names_elsewhere():
     doc = extract_text(DRAFT_NOTICE, doc_id="draft")
     assert document_units(doc, besides=doc.tasks[1]) == ["Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường"]
     assert document_units(doc, besides=doc.tasks[0]) == ["Sở Nông nghiệp và Môi trường"]  # not the issuer
+    twice = doc.tasks[2].model_copy(update={"support_units": ["SỞ XÂY DỰNG", "Sở Tài chính."]})
+    again = doc.model_copy(update={"tasks": [doc.tasks[0], doc.tasks[1], twice]})
+    assert document_units(again, besides=again.tasks[1]) == [  # one name per unit, as the scorer compares them
+        "Sở Tài chính", "Sở Xây dựng", "Sở Nông nghiệp và Môi trường"]
     first = pipeline.suggest(doc.tasks[1].text, k=4, kinds=["unit"], prefer=document_units(doc, doc.tasks[1]))
     assert [s.in_document for s in first] == [True, True, True, False] and all(s.kind == "unit" for s in first)
 
