@@ -552,6 +552,10 @@ def _names_a_person(words: list[str]) -> bool:
         size = 1
         while start + size < len(words) and words[start + size][:1].isupper() and words[start + size].isalpha():
             size += 1
+        inner = words[start + size] if start + size < len(words) else ""
+        if size >= 2 and start + size + 2 == len(words) and inner.isalpha() and inner.islower() \
+                and words[-1][:1].isupper() and words[-1].isalpha():
+            size += 2  # one syllable printed in lower case inside a name that ends it: "Nguyễn Thị thúy Nhung"
         if low <= size <= high:
             return True
     return False

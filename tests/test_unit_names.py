@@ -158,6 +158,8 @@ def test_gazetteer_is_rebuilt_from_the_corpus(corpus: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize(("name", "kind"), [
     ("Phó Giám đốc Huỳnh Văn Quán", "person"),  # ANNOTATION §4's example
     ("Nguyễn Thị Loan", "person"),
+    ("Nguyễn Thị thúy Nhung", "person"),  # a syllable printed in lower case inside the name
+    ("Ủy ban nhân dân xã Nguyễn Úy", "unit"),
     ("Đỗ Mạnh Cường - Phó Trưởng đoàn", "person"),
     ("Đồng chí Nguyễn Văn An, Phó Chủ tịch UBND tỉnh", "person"),
     ("Bà Lò Thị Mai", "person"),
