@@ -79,6 +79,11 @@ RUN_TOGETHER_CHARS = 2000
 """A line this long may be text that lost its line breaks (the longest of ../shared/corpus has 3,385 characters);
 so may a line of over :data:`RUN_TOGETHER_HEADER` characters that holds a header's motto."""
 RUN_TOGETHER_HEADER = 300
+JOIN_BLANKS = 3
+"""A line continues the one before it (:func:`_continues`: a page break) across at most this many blank lines."""
+PIECE_GAP = JOIN_BLANKS + 1
+"""Blank lines after a signer's name broken off run-together text, so that what follows ("Phạm Năng Chung" / "4 Ưu
+tiên ...") is not taken back into it as the rest of a page-broken line would be."""
 RUN_TOGETHER_MARKERS = 4
 """...if at least this many breaks are found in it,"""
 RUN_TOGETHER_SPACING = 1000
@@ -88,6 +93,7 @@ data/annotations pasted as one line have a break every 190 characters (median; 9
 ENUMERATOR = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+")
 SEPARATOR = re.compile(r"\s*([-_=]{3,})\s*")
 SIGNATURE_START = re.compile(r"\**(?:TM|KT|TL|TUQ)\.\s*")  # after markdown emphasis too
+CLOSING_LIST = re.compile(r"Nơi\s+nhận\s*:")
 LOOK_BACK = 120
 """How far back from a possible break its tests read (the last word, a short heading)."""
 TITLE_CHARS = 60
@@ -124,7 +130,7 @@ def _restore_breaks(lines: list[str]) -> list[str]:
         if len(line) < RUN_TOGETHER_CHARS and not with_header:
             out.append(line)
             continue
-        cuts, breaks = [0], 0
+        cuts, breaks, name_ends = [0], 0, set()
         for match in _break_pattern().finditer(line):
             start = match.start()
             while start and line[start - 1] == "*":  # before markdown emphasis ("**TL. GIÁM ĐỐC**")
@@ -135,6 +141,7 @@ def _restore_breaks(lines: list[str]) -> list[str]:
                 breaks += 1
                 if match.lastgroup == "name" and (end := _name_end(match)) < len(line.rstrip()):
                     cuts.append(end)  # what follows a signer's name is no part of it (an appendix, a page)
+                    name_ends.add(end)
         spacing = 0 if with_header else len(line) / RUN_TOGETHER_SPACING  # a header run in: text run together
         if breaks < max(RUN_TOGETHER_MARKERS, spacing):
             out.append(line)
@@ -155,6 +162,8 @@ def _restore_breaks(lines: list[str]) -> list[str]:
                 else:
                     out.extend(_after_title(part))
                 out.append("")  # a paragraph of its own: never joined to the next as a wrapped line
+            if end in name_ends:  # nor the text after a signer's name to the name, as a page break's would be
+                out.extend([""] * PIECE_GAP)
         if carried:
             out.append(carried)
     return out
@@ -173,8 +182,11 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
         return before.rstrip().split()[-1].isupper()
     if match.lastgroup == "signtitle":  # a closing without TM./KT.: "... Lưu: VT. GIÁM ĐỐC Hoàng Chí Hiền"
         previous = before.rstrip()
-        return (previous[-1] in ".;:)" and not SIGNATURE_START.fullmatch(previous.split()[-1])
-                and _name_follows(line, match.end()))
+        if previous[-1] not in ".;:)" or SIGNATURE_START.fullmatch(previous.split()[-1]):
+            return False
+        after = _after_upper(line, match.end())
+        return _is_name(after) or (after[:1] in "-+" and CLOSING_LIST.search(line, max(0, start - 2000), start)
+                                   is not None)  # "Nơi nhận: ... - UBND tỉnh (b/c); PHÓ GIÁM ĐỐC - Các Sở ..."
     previous = before.rstrip()
     if match.lastgroup == "opener":  # a sentence or a part opens here, not a word inside one ("chi tiết tại Phụ lục 2")
         return previous[-1] in ".;:!?…)" or not previous.split()[-1][0].islower()
@@ -198,12 +210,17 @@ def _name_end(match: re.Match[str]) -> int:
     return match.start() + words[-1].end()
 
 
-def _name_follows(line: str, at: int) -> bool:
-    """Does a signer's name follow the upper-case title that ends at ``at`` (its other upper-case words between)?"""
+def _after_upper(line: str, at: int) -> str:
+    """The words after the upper-case title that ends at ``at`` (its other upper-case words skipped)."""
     rest = line[at:at + LOOK_BACK].split()
     while rest and len(rest[0]) > 1 and rest[0].isupper():
         rest.pop(0)
-    name = _break_pattern().match(" ".join(rest[:4]))
+    return " ".join(rest[:4])
+
+
+def _is_name(words: str) -> bool:
+    """Do ``words`` open with a signer's name ("Hoàng Chí Hiền ...")?"""
+    name = _break_pattern().match(words)
     return bool(name) and name.lastgroup == "name"
 
 
@@ -471,7 +488,7 @@ def _wrap_width(lines: list[str]) -> float:
 
 def _continues(prev: str, line: str, blanks: int, width: float) -> bool:
     """Is ``line`` the continuation of ``prev`` (a wrapped line or a page break)?"""
-    if LIST_MARKER.match(line) or blanks > 3:
+    if LIST_MARKER.match(line) or blanks > JOIN_BLANKS:
         return False
     prev, first = prev.rstrip(), line.lstrip()[:1]
     ends_sentence = prev.endswith(TERMINAL)

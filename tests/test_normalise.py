@@ -219,6 +219,24 @@ def test_a_closing_without_prefix_and_an_appendix_after_the_name_are_broken_off(
     assert pieces[-4:] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Hoàng Văn Thuân", "PHÂN CÔNG NHIỆM VỤ"]
 
 
+def test_a_two_column_closing_run_together_keeps_its_signer():
+    """A closing whose title column ran into the recipients ("- Như trên; PHÓ GIÁM ĐỐC - Lưu: VT ...") gets the
+    title on a line of its own, so the signer's title and name are read as in the intact closing; a name run into a
+    footnote ("Phạm Năng Chung 4 Ưu tiên ...") stays apart from it."""
+    from pipeline import extract_text
+    from pipeline.normalise import normalise
+
+    body = "Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo điều hành trong lĩnh vực công nghiệp. " * 5
+    text = ("SỞ CÔNG THƯƠNG Số: 12/SCT-CN V/v kiểm tra kho vật liệu nổ Lào Cai, ngày 3 tháng 6 năm 2026 "
+            "Kính gửi: Công ty cổ phần Năng lượng Bảo Long " + body + "1. Công ty rà soát hồ sơ. " + body
+            + "2. Công ty báo cáo kết quả. " + body + "3. Công ty lưu trữ hồ sơ. " + body
+            + "Nơi nhận: KT. GIÁM ĐỐC - Như trên; PHÓ GIÁM ĐỐC - Lưu: VT, CN. Phạm Năng Chung")
+    doc = extract_text(text, doc_id="x").document
+    assert (doc.signer, doc.signer_title) == ("Phạm Năng Chung", "Phó giám đốc")
+    lines = normalise(text + " 4 Ưu tiên sử dụng công nghệ thân thiện với môi trường.").split("\n")
+    assert "PHÓ GIÁM ĐỐC" in lines and "Phạm Năng Chung" in lines
+
+
 def test_no_line_of_the_real_corpus_is_broken_again(corpus):
     """Restoring line breaks is for text that lost them: no line of ../shared/corpus is touched."""
     from pipeline.normalise import _restore_breaks
