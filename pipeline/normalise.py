@@ -94,6 +94,8 @@ ENUMERATOR = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3})[.)]\s+")
 SEPARATOR = re.compile(r"\s*([-_=]{3,})\s*")
 SIGNATURE_START = re.compile(r"\**(?:TM|KT|TL|TUQ)\.\s*")  # after markdown emphasis too
 CLOSING_LIST = re.compile(r"Nơi\s+nhận\s*:")
+CLOSING_REACH = 2000
+"""How far back a "Nơi nhận:" is looked for before a signer's title run into its list (a long list fits)."""
 LOOK_BACK = 120
 """How far back from a possible break its tests read (the last word, a short heading)."""
 TITLE_CHARS = 60
@@ -185,8 +187,8 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
         if previous[-1] not in ".;:)" or SIGNATURE_START.fullmatch(previous.split()[-1]):
             return False
         after = _after_upper(line, match.end())
-        return _is_name(after) or (after[:1] in "-+" and CLOSING_LIST.search(line, max(0, start - 2000), start)
-                                   is not None)  # "Nơi nhận: ... - UBND tỉnh (b/c); PHÓ GIÁM ĐỐC - Các Sở ..."
+        in_closing = CLOSING_LIST.search(line, max(0, start - CLOSING_REACH), start) is not None
+        return _is_name(after) or (after[:1] in "-+" and in_closing)  # "Nơi nhận: ...; PHÓ GIÁM ĐỐC - Các Sở ..."
     previous = before.rstrip()
     if match.lastgroup == "opener":  # a sentence or a part opens here, not a word inside one ("chi tiết tại Phụ lục 2")
         return previous[-1] in ".;:!?…)" or not previous.split()[-1][0].islower()
