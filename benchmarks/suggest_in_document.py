@@ -10,7 +10,8 @@ each, three rankings of the top 3:
 - the document's gold units as candidates: the card's "with candidates" figure (the units of the document's gold
   tasks, the task's own lead included: an upper bound, not something a draft gives);
 - preferring the units the draft names: ``suggest(text, prefer=document_units(doc, besides=task))``, where ``doc``
-  is the pipeline's reading of the document and ``task`` its task paired with the gold one (syllable Jaccard >= 0.5);
+  is the pipeline's reading of the document and ``task`` its task paired with the gold one (the scorer's pairing:
+  syllable Jaccard >= 0.5, one to one);
   what the drafting page now does.
 
 Dev and 5-fold CV by document over train + dev (the suggester fitted on the other part and the silver tasks of the
@@ -20,7 +21,6 @@ non-gold corpus documents, as ``make train`` fits it); ``--test``: the shipped m
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -31,28 +31,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from action_experiments import doc_folds  # noqa: E402
 
 from pipeline.annotations import load_gold, load_split  # noqa: E402
-from pipeline.evaluate import norm  # noqa: E402
+from pipeline.evaluate import norm, pair_tasks  # noqa: E402
 from pipeline.suggester import AssigneeSuggester, default_suggester, document_units, unit_key  # noqa: E402
 from pipeline.train import annotated_documents, silver_tasks  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 MODES = ("all units", "the document's gold units as candidates", "preferring the units the draft names")
-
-
-def _syllables(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower()))
-
-
-def _paired(doc, text: str):
-    """The pipeline's task of ``doc`` that pairs with a gold task's ``text`` (syllable Jaccard >= 0.5), or None."""
-    mine = _syllables(text)
-    best, score = None, 0.5
-    for task in doc.tasks if doc else []:
-        theirs = _syllables(task.text)
-        jaccard = len(mine & theirs) / max(1, len(mine | theirs))
-        if jaccard >= score:
-            best, score = task, jaccard
-    return best
 
 
 def scores(model: AssigneeSuggester, gold: dict, read: dict, doc_ids: list[str]) -> dict[str, list[int]]:
@@ -61,12 +45,14 @@ def scores(model: AssigneeSuggester, gold: dict, read: dict, doc_ids: list[str])
     for doc_id in doc_ids:
         doc, tasks = read.get(doc_id), gold[doc_id]["tasks"]
         named = list(dict.fromkeys(u for t in tasks for u in t["lead_units"] + t["support_units"]))
-        for task in tasks:
+        paired = dict(pair_tasks(tasks, [{"text": t.text} for t in doc.tasks])) if doc else {}
+        for index, task in enumerate(tasks):
             lead = {unit_key(u) for u in task["lead_units"]}
             if not lead or any(norm(u) in norm(task["text"]) for u in task["lead_units"]):
                 continue
             hits["tasks"][0] += 1
-            prefer = document_units(doc, besides=_paired(doc, task["text"])) if doc else None
+            besides = doc.tasks[paired[index]] if index in paired else None
+            prefer = document_units(doc, besides=besides) if doc else None
             for mode, ranked in zip(MODES, (model.suggest(task["text"], k=3),
                                             model.suggest(task["text"], k=3, candidates=named),
                                             model.suggest(task["text"], k=3, prefer=prefer)), strict=True):
