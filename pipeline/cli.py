@@ -281,12 +281,16 @@ def suggest_command(text: str | None, draft: Path | None, k: int, candidates: tu
         reason = "the text is empty" if not text.strip() else "no past task is like it"
         click.echo(f"no suggestion: {reason}", err=True)
     for rank, s in enumerate(ranked, 1):
-        note = "" if s.seen_in_training else "  (not seen in training)"
-        note += "" if s.kind == "unit" else f"  [{s.kind}]"
-        note += "  (named in the draft)" if s.in_document else ""
-        click.echo(f"{rank}. {s.unit}  {s.score:.3f}{note}")
+        click.echo(f"{rank}. {s.unit}  {s.score:.3f}{_suggestion_notes(asdict(s))}")
         for e in s.evidence[:2]:
             click.echo(f"     ~ {e.similarity:.2f}  {e.text[:100]}")
+
+
+def _suggestion_notes(suggestion: dict) -> str:
+    """What a printed suggestion adds after its score: unseen in training, its kind, named in the draft."""
+    notes = "" if suggestion["seen_in_training"] else "  (not seen in training)"
+    notes += "" if suggestion["kind"] == "unit" else f"  [{suggestion['kind']}]"
+    return notes + ("  (named in the draft)" if suggestion["in_document"] else "")
 
 
 def _suggest_for_draft(path: Path, k: int, candidates: list[str] | None, kinds: list[str] | None,
@@ -309,9 +313,7 @@ def _suggest_for_draft(path: Path, k: int, candidates: list[str] | None, kinds: 
     for task in open_tasks:
         click.echo(f"{task['task_id']}  {task['text'][:100]}")
         for rank, s in enumerate(task["suggestions"], 1):
-            note = "  (named in the draft)" if s["in_document"] else ""
-            note += "" if s["seen_in_training"] else "  (not seen in training)"
-            click.echo(f"  {rank}. {s['unit']}  {s['score']:.3f}{note}")
+            click.echo(f"  {rank}. {s['unit']}  {s['score']:.3f}{_suggestion_notes(s)}")
 
 
 @main.command("sql")

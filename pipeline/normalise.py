@@ -187,8 +187,8 @@ def _breaks_before(line: str, match: re.Match[str], start: int, since: str) -> b
         if previous[-1] not in ".;:)" or SIGNATURE_START.fullmatch(previous.split()[-1]):
             return False
         after = _after_upper(line, match.end())
-        in_closing = CLOSING_LIST.search(line, max(0, start - CLOSING_REACH), start) is not None
-        return _is_name(after) or (after[:1] in "-+" and in_closing)  # "Nơi nhận: ...; PHÓ GIÁM ĐỐC - Các Sở ..."
+        return _opens_with_name(after) or (  # or "Nơi nhận: ...; PHÓ GIÁM ĐỐC - Các Sở ..."
+            after[:1] in "-+" and CLOSING_LIST.search(line, max(0, start - CLOSING_REACH), start) is not None)
     previous = before.rstrip()
     if match.lastgroup == "opener":  # a sentence or a part opens here, not a word inside one ("chi tiết tại Phụ lục 2")
         return previous[-1] in ".;:!?…)" or not previous.split()[-1][0].islower()
@@ -220,7 +220,7 @@ def _after_upper(line: str, at: int) -> str:
     return " ".join(rest[:4])
 
 
-def _is_name(words: str) -> bool:
+def _opens_with_name(words: str) -> bool:
     """Do ``words`` open with a signer's name ("Hoàng Chí Hiền ...")?"""
     name = _break_pattern().match(words)
     return bool(name) and name.lastgroup == "name"
